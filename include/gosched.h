@@ -1,0 +1,194 @@
+/* gosched.h — Go's concurrency model for C: the public API.
+ *
+ * Users write GO_FUNC functions in straight-line C; gotransform rewrites them
+ * into resumable frames (see gosched/frame.h) run by libsched as goroutines.
+ * The names in this file are a contract (docs/api.md); extend, never rename.
+ *
+ * Three ways a file including this header is compiled:
+ *   - parsed by gotransform (__GOTRANSFORM__ defined): marks become clang
+ *     annotations and go()/go_main() keep the call visible to the type checker;
+ *   - GOSCHED_SEQUENTIAL defined: the sequential oracle, where go(f(x)) calls
+ *     f(x) in place, go_main(f(x)) is f(x), and every suspending function is
+ *     a plain call (it blocks the calling thread if it must wait);
+ *   - otherwise, the transformed output of gotransform, or plain C files that
+ *     only use the non-suspending API.
+ * A suspending function called on a plain thread blocks that thread; called
+ * from a goroutine outside a GO_FUNC it stops the program with a message.
+ */
+#ifndef GOSCHED_H
+#define GOSCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <gosched/frame.h>
+#include <gosched/waiter.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- marking, spawning, running ---------------------------------------- */
+
+#if defined(__clang__) && defined(__GOTRANSFORM__)
+#define GO_FUNC __attribute__((annotate("go_func")))
+#define GO_SUSPEND __attribute__((annotate("go_suspend")))
+#else
+#define GO_FUNC
+#define GO_SUSPEND
+#endif
+
+#if defined(GOSCHED_SEQUENTIAL) || defined(__GOTRANSFORM__)
+#define go(call) ((void)(call))
+#define go_main(call) (call)
+#else
+#if defined(__GNUC__) && (!defined(__clang__) || __clang_major__ >= 14)
+void go__needs_gotransform(void) __attribute__((error(
+    "go(...) and go_main(...) need gotransform: use gotransform_target() "
+    "or compile with -DGOSCHED_SEQUENTIAL")));
+#else
+void go__needs_gotransform(void);
+#endif
+#define go(call) go__needs_gotransform()
+#define go_main(call) (go__needs_gotransform(), 0)
+#endif
+
+GO_SUSPEND void go_yield(void);
+int64_t go_id(void);       /* current goroutine's id (1 = main), 0 outside */
+int go_procs(void);        /* number of Ps (GOSCHED_PROCS, default: CPUs) */
+
+/* ---- channels ----------------------------------------------------------- */
+
+typedef struct go_chan go_chan;
+
+go_chan *go_chan_make(size_t elem_size, size_t cap);
+void go_chan_close(go_chan *c);
+void go_chan_free(go_chan *c);
+int go_chan_len(go_chan *c);
+int go_chan_cap(go_chan *c);
+GO_SUSPEND void go_send(go_chan *c, const void *elem);
+GO_SUSPEND bool go_recv(go_chan *c, void *elem);
+bool go_try_send(go_chan *c, const void *elem);
+bool go_try_recv(go_chan *c, void *elem, bool *ok);
+/* For plain pthreads and callbacks: block the calling thread. */
+void go_chan_send_blocking(go_chan *c, const void *elem);
+bool go_chan_recv_blocking(go_chan *c, void *elem);
+
+/* ---- select ------------------------------------------------------------- */
+
+enum { GO_DIR_SEND = 1, GO_DIR_RECV = 2 };
+
+typedef struct go_case {
+    go_chan *chan;     /* NULL: never ready */
+    void *elem;        /* send: the value; receive: destination or NULL */
+    int dir;           /* GO_DIR_SEND or GO_DIR_RECV */
+    bool ok;           /* receive: true for a value, false for closed */
+    go__waiter w;      /* runtime-private: this case's wait record */
+} go_case;
+
+#define GO_CASE_SEND(c, p) { .chan = (c), .elem = (void *)(p), .dir = GO_DIR_SEND }
+#define GO_CASE_RECV(c, p) { .chan = (c), .elem = (p), .dir = GO_DIR_RECV }
+
+GO_SUSPEND int go_select(go_case *cases, int n);   /* index of the case run */
+int go_select_default(go_case *cases, int n);      /* index, or -1 if none ready */
+
+/* ---- sync: every all-zero value is valid (unlocked, empty) ------------- */
+
+typedef struct go_mutex {
+    uint32_t state;
+    go__lock lock;
+    go__waitq waiters;
+} go_mutex;
+#define GO_MUTEX_INIT { 0 }
+GO_SUSPEND void go_mutex_lock(go_mutex *m);
+bool go_mutex_trylock(go_mutex *m);
+void go_mutex_unlock(go_mutex *m);
+
+typedef struct go_rwmutex {
+    go_mutex w;            /* held by a writer, and while a writer waits */
+    int32_t readers;       /* active readers; negative while a writer waits */
+    int32_t departing;     /* readers the waiting writer still waits for */
+    go__lock lock;
+    go__waitq rwait, wwait;
+} go_rwmutex;
+#define GO_RWMUTEX_INIT { 0 }
+GO_SUSPEND void go_rwmutex_lock(go_rwmutex *m);
+GO_SUSPEND void go_rwmutex_rlock(go_rwmutex *m);
+bool go_rwmutex_trylock(go_rwmutex *m);
+bool go_rwmutex_tryrlock(go_rwmutex *m);
+void go_rwmutex_unlock(go_rwmutex *m);
+void go_rwmutex_runlock(go_rwmutex *m);
+
+typedef struct go_wg {
+    int64_t count;
+    go__lock lock;
+    go__waitq waiters;
+} go_wg;
+#define GO_WG_INIT { 0 }
+void go_wg_add(go_wg *wg, int64_t delta);
+void go_wg_done(go_wg *wg);
+GO_SUSPEND void go_wg_wait(go_wg *wg);
+
+typedef struct go_once {
+    uint32_t done;
+    go_mutex m;
+} go_once;
+#define GO_ONCE_INIT { 0 }
+/* Runs fn(arg) once; every caller returns after it has completed.  fn is a
+ * plain C function (it runs on the caller's thread and must not suspend). */
+GO_SUSPEND void go_once_do(go_once *o, void (*fn)(void *), void *arg);
+
+typedef struct go_cond {
+    go__lock lock;
+    go__waitq waiters;
+} go_cond;
+#define GO_COND_INIT { 0 }
+/* Unlocks m, waits for a signal, locks m again before returning. */
+GO_SUSPEND void go_cond_wait(go_cond *c, go_mutex *m);
+void go_cond_signal(go_cond *c);
+void go_cond_broadcast(go_cond *c);
+
+typedef struct go_sema {
+    int64_t count;
+    go__lock lock;
+    go__waitq waiters;
+} go_sema;
+#define GO_SEMA_INIT(n) { .count = (n) }
+GO_SUSPEND void go_sema_acquire(go_sema *s);
+bool go_sema_tryacquire(go_sema *s);
+void go_sema_release(go_sema *s);
+
+/* ---- diagnostics --------------------------------------------------------- */
+
+/* Every goroutine with its state and the source line where it waits. */
+void go_dump(FILE *out);
+
+/* ---- source locations for misuse reports ---------------------------------
+ * These calls can stop the program (close of a closed channel, unlock of an
+ * unlocked mutex, negative WaitGroup counter, send on a closed channel); the
+ * macros pass the caller's line so the message names it.  The functions
+ * themselves stay callable by name and by address. */
+void go__chan_close_at(go_chan *c, const char *file, int line);
+bool go__try_send_at(go_chan *c, const void *elem, const char *file, int line);
+void go__mutex_unlock_at(go_mutex *m, const char *file, int line);
+void go__rwmutex_unlock_at(go_rwmutex *m, const char *file, int line);
+void go__rwmutex_runlock_at(go_rwmutex *m, const char *file, int line);
+void go__wg_add_at(go_wg *wg, int64_t delta, const char *file, int line);
+#define go_chan_close(c) go__chan_close_at((c), __FILE__, __LINE__)
+#define go_try_send(c, e) go__try_send_at((c), (e), __FILE__, __LINE__)
+#define go_mutex_unlock(m) go__mutex_unlock_at((m), __FILE__, __LINE__)
+#define go_rwmutex_unlock(m) go__rwmutex_unlock_at((m), __FILE__, __LINE__)
+#define go_rwmutex_runlock(m) go__rwmutex_runlock_at((m), __FILE__, __LINE__)
+#define go_wg_add(wg, d) go__wg_add_at((wg), (d), __FILE__, __LINE__)
+#define go_wg_done(wg) go__wg_add_at((wg), -1, __FILE__, __LINE__)
+
+#ifdef __cplusplus
+}
+#endif
+
+#include <gosched/ops.h>
+
+#endif

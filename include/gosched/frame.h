@@ -1,0 +1,148 @@
+/* gosched/frame.h — the lowering ABI: what a resumable GO_FUNC is made of.
+ *
+ * gotransform targets exactly these definitions, and they are small enough to
+ * write by hand (see docs/abi.md and tests/abi_*.c).
+ *
+ * A goroutine is a chain of frames. Each frame starts with a go_frame header;
+ * the G points at its innermost frame and the scheduler resumes that frame's
+ * resume function directly.  A resume function returns one of:
+ *   GO_DONE     the function returned; the scheduler pops to the parent frame
+ *               (the parent reads the child's result, then frees it if the
+ *               child came from go_frame_alloc);
+ *   GO_CALL     the frame pushed a child frame with go_frame_call(); the
+ *               scheduler resumes the child (no native recursion);
+ *   GO_SUSPEND  an operation's __begin function answered GO_WAIT: the G is
+ *               parked (or yielded) and will be resumed later at the state the
+ *               frame stored before returning.
+ *
+ * Invariants:
+ *   - frames never move: pointers into a frame stay valid while it lives;
+ *   - state 0 means "not started"; a frame stores the number of its next
+ *     resume point in `state` before every GO_CALL / GO_SUSPEND return;
+ *   - a frame's memory is touched only by the M running its G.
+ */
+#ifndef GOSCHED_FRAME_H
+#define GOSCHED_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct go_frame go_frame;
+typedef int (*go_resume_fn)(go_frame *frame);
+
+/* Static description of one resumable function, shared by all its frames. */
+typedef struct go_func_info {
+    go_resume_fn resume;
+    const char *name;     /* the user's function name, for dumps */
+    const char *file;     /* the user's source file */
+    const int *lines;     /* lines[state] = source line of resume point `state`
+                             (lines[0]: the function's first line); NULL when
+                             `state` itself is a line number (hand-written
+                             frames using GO_BEGIN/GO_AWAIT) */
+    uint32_t nstates;     /* entries in lines[] */
+    uint32_t frame_size;  /* sizeof the whole frame, for go_frame_alloc */
+} go_func_info;
+
+struct go_frame {
+    const go_func_info *info;
+    go_frame *parent;     /* the caller's frame; NULL for a goroutine's root */
+    int32_t state;        /* 0: not started; k: resume at point k */
+    uint32_t flags;       /* GO_FRAME_HEAP: from go_frame_alloc */
+};
+
+#define GO_FRAME_HEAP 1u
+
+/* What a resume function returns. */
+enum { GO_DONE = 0, GO_SUSPEND = 1, GO_CALL = 2 };
+/* What an operation's __begin function returns. */
+enum { GO_READY = 0, GO_WAIT = 1 };
+
+/* Header initialiser for a frame described by `info`. */
+#define GO_FRAME_INIT(info_ptr) ((go_frame){ .info = (info_ptr) })
+
+/* Frames from the current P's cache (or malloc outside a goroutine).  The
+ * header of the returned memory is set to {info, NULL, 0, GO_FRAME_HEAP};
+ * the rest is uninitialised. */
+void *go_frame_alloc(const go_func_info *info);
+void go_frame_free(void *frame);
+
+/* Push `child` (header initialised, parameters stored) as the callee of
+ * `parent`, which must have stored its resume state; the caller returns
+ * GO_CALL right after. */
+void go_frame_call(go_frame *parent, go_frame *child);
+
+/* Start a goroutine whose root frame is `root` (typically from
+ * go_frame_alloc; freed by the runtime when the goroutine ends). */
+void go_spawn(go_frame *root);
+
+/* Run the scheduler with `root` as the main goroutine; returns *result (or 0
+ * when result is NULL) as soon as the root frame returns.  `result` points
+ * into the root frame and is read before the frame is freed. */
+int go_run_main(go_frame *root, const int *result);
+
+/* The value of the last operation of the current goroutine: every
+ * `R go_x(args)` marked GO_SUSPEND has a twin `int go_x__begin(args)` that
+ * returns GO_READY (done; result available now) or GO_WAIT (the goroutine
+ * must return GO_SUSPEND; result available when it is resumed). */
+intptr_t go__result(void);
+
+/* ---- Writing frames by hand (protothreads style) --------------------------
+ *
+ *   struct counter { go_frame hdr; go_chan *c; int i; };
+ *   static int counter__resume(go_frame *f) {
+ *       struct counter *fr = (struct counter *)f;
+ *       GO_BEGIN(fr);
+ *       for (fr->i = 0; fr->i < 10; fr->i++)
+ *           GO_AWAIT(fr, go_send__begin(fr->c, &fr->i));
+ *       GO_END(fr);
+ *   }
+ *   static const go_func_info counter__info = GO_FUNC_INFO(counter__resume, struct counter);
+ *
+ * The state is the source line of each GO_AWAIT, so a dump names the line.
+ * These macros use the case-label (Duff's device) dispatch: a GO_AWAIT must
+ * not sit inside a `switch` of its own, and needs a line of its own.
+ * gotransform emits switch+goto dispatch instead, which has neither limit.
+ */
+#define GO_FUNC_INFO(resume_fn, frame_type)                                   \
+    { .resume = (resume_fn), .name = #resume_fn, .file = __FILE__,            \
+      .lines = NULL, .nstates = 0, .frame_size = sizeof(frame_type) }
+
+#if defined(__GNUC__) && __GNUC__ >= 7
+#define GO__FALLTHROUGH __attribute__((fallthrough))
+#else
+#define GO__FALLTHROUGH ((void)0)
+#endif
+
+#define GO_BEGIN(fr)  switch ((fr)->hdr.state) { case 0:
+
+/* Await an operation's __begin call; its value is then GO_RESULT(type). */
+#define GO_AWAIT(fr, begin_call)                                              \
+    do {                                                                      \
+        (fr)->hdr.state = __LINE__;                                           \
+        if ((begin_call) == GO_WAIT)                                          \
+            return GO_SUSPEND;                                                \
+        GO__FALLTHROUGH; case __LINE__:;                                      \
+    } while (0)
+
+/* Call a nested resumable function whose frame `child` (a go_frame *) was
+ * initialised by the caller; read its result from the child frame after. */
+#define GO_AWAIT_CALL(fr, child)                                              \
+    do {                                                                      \
+        (fr)->hdr.state = __LINE__;                                           \
+        go_frame_call(&(fr)->hdr, (child));                                   \
+        return GO_CALL;                                                       \
+        case __LINE__:;                                                       \
+    } while (0)
+
+#define GO_RESULT(type) ((type)go__result())
+
+#define GO_END(fr)  } return GO_DONE
+
+#ifdef __cplusplus
+}
+#endif
+#endif
