@@ -111,6 +111,7 @@ typedef struct go_rwmutex {
     go_mutex w;            /* held by a writer, and while a writer waits */
     int32_t readers;       /* active readers; negative while a writer waits */
     int32_t departing;     /* readers the waiting writer still waits for */
+    int64_t rsem, wsem;    /* semaphores the readers and the writer sleep on */
     go__lock lock;
     go__waitq rwait, wwait;
 } go_rwmutex;
@@ -133,8 +134,9 @@ void go_wg_done(go_wg *wg);
 GO_SUSPEND void go_wg_wait(go_wg *wg);
 
 typedef struct go_once {
-    uint32_t done;
-    go_mutex m;
+    uint32_t done;         /* 0: not run, 1: running, 2: done */
+    go__lock lock;
+    go__waitq waiters;
 } go_once;
 #define GO_ONCE_INIT { 0 }
 /* Runs fn(arg) once; every caller returns after it has completed.  fn is a
@@ -165,6 +167,20 @@ void go_sema_release(go_sema *s);
 
 /* Every goroutine with its state and the source line where it waits. */
 void go_dump(FILE *out);
+
+/* Scheduler counters, summed over Ps: of the running go_run_main, or of the
+ * last one once it has returned. */
+typedef struct go_stats {
+    int64_t goroutines;    /* live goroutines, the main one included */
+    int procs;             /* number of Ps */
+    int64_t idle_ms;       /* time Ms spent parked, summed over Ms */
+    int64_t spinning_ms;   /* time Ms spent looking for work */
+    uint64_t steals;       /* successful steals from another P's queue */
+    uint64_t parks;        /* goroutines parked (blocked) */
+    uint64_t switches;     /* goroutines resumed by an M */
+    uint64_t spawns;       /* go_spawn calls (the main goroutine excluded) */
+} go_stats_t;
+go_stats_t go_stats(void);
 
 /* ---- source locations for misuse reports ---------------------------------
  * These calls can stop the program (close of a closed channel, unlock of an
