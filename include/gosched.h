@@ -35,10 +35,10 @@ extern "C" {
 
 #if defined(__clang__) && defined(__GOTRANSFORM__)
 #define GO_FUNC __attribute__((annotate("go_func")))
-#define GO_SUSPEND __attribute__((annotate("go_suspend")))
+#define GO_SUSPENDING __attribute__((annotate("go_suspend")))
 #else
 #define GO_FUNC
-#define GO_SUSPEND
+#define GO_SUSPENDING
 #endif
 
 #if defined(GOSCHED_SEQUENTIAL) || defined(__GOTRANSFORM__)
@@ -56,7 +56,7 @@ void go__needs_gotransform(void);
 #define go_main(call) (go__needs_gotransform(), 0)
 #endif
 
-GO_SUSPEND void go_yield(void);
+GO_SUSPENDING void go_yield(void);
 int64_t go_id(void);       /* current goroutine's id (1 = main), 0 outside */
 int go_procs(void);        /* number of Ps (GOSCHED_PROCS, default: CPUs) */
 
@@ -69,8 +69,8 @@ void go_chan_close(go_chan *c);
 void go_chan_free(go_chan *c);
 int go_chan_len(go_chan *c);
 int go_chan_cap(go_chan *c);
-GO_SUSPEND void go_send(go_chan *c, const void *elem);
-GO_SUSPEND bool go_recv(go_chan *c, void *elem);
+GO_SUSPENDING void go_send(go_chan *c, const void *elem);
+GO_SUSPENDING bool go_recv(go_chan *c, void *elem);
 bool go_try_send(go_chan *c, const void *elem);
 bool go_try_recv(go_chan *c, void *elem, bool *ok);
 /* For plain pthreads and callbacks: block the calling thread. */
@@ -92,7 +92,7 @@ typedef struct go_case {
 #define GO_CASE_SEND(c, p) { .chan = (c), .elem = (void *)(p), .dir = GO_DIR_SEND }
 #define GO_CASE_RECV(c, p) { .chan = (c), .elem = (p), .dir = GO_DIR_RECV }
 
-GO_SUSPEND int go_select(go_case *cases, int n);   /* index of the case run */
+GO_SUSPENDING int go_select(go_case *cases, int n);   /* index of the case run */
 int go_select_default(go_case *cases, int n);      /* index, or -1 if none ready */
 
 /* ---- sync: every all-zero value is valid (unlocked, empty) ------------- */
@@ -103,7 +103,7 @@ typedef struct go_mutex {
     go__waitq waiters;
 } go_mutex;
 #define GO_MUTEX_INIT { 0 }
-GO_SUSPEND void go_mutex_lock(go_mutex *m);
+GO_SUSPENDING void go_mutex_lock(go_mutex *m);
 bool go_mutex_trylock(go_mutex *m);
 void go_mutex_unlock(go_mutex *m);
 
@@ -116,8 +116,8 @@ typedef struct go_rwmutex {
     go__waitq rwait, wwait;
 } go_rwmutex;
 #define GO_RWMUTEX_INIT { 0 }
-GO_SUSPEND void go_rwmutex_lock(go_rwmutex *m);
-GO_SUSPEND void go_rwmutex_rlock(go_rwmutex *m);
+GO_SUSPENDING void go_rwmutex_lock(go_rwmutex *m);
+GO_SUSPENDING void go_rwmutex_rlock(go_rwmutex *m);
 bool go_rwmutex_trylock(go_rwmutex *m);
 bool go_rwmutex_tryrlock(go_rwmutex *m);
 void go_rwmutex_unlock(go_rwmutex *m);
@@ -131,7 +131,7 @@ typedef struct go_wg {
 #define GO_WG_INIT { 0 }
 void go_wg_add(go_wg *wg, int64_t delta);
 void go_wg_done(go_wg *wg);
-GO_SUSPEND void go_wg_wait(go_wg *wg);
+GO_SUSPENDING void go_wg_wait(go_wg *wg);
 
 typedef struct go_once {
     uint32_t done;         /* 0: not run, 1: running, 2: done */
@@ -141,7 +141,7 @@ typedef struct go_once {
 #define GO_ONCE_INIT { 0 }
 /* Runs fn(arg) once; every caller returns after it has completed.  fn is a
  * plain C function (it runs on the caller's thread and must not suspend). */
-GO_SUSPEND void go_once_do(go_once *o, void (*fn)(void *), void *arg);
+GO_SUSPENDING void go_once_do(go_once *o, void (*fn)(void *), void *arg);
 
 typedef struct go_cond {
     go__lock lock;
@@ -149,7 +149,7 @@ typedef struct go_cond {
 } go_cond;
 #define GO_COND_INIT { 0 }
 /* Unlocks m, waits for a signal, locks m again before returning. */
-GO_SUSPEND void go_cond_wait(go_cond *c, go_mutex *m);
+GO_SUSPENDING void go_cond_wait(go_cond *c, go_mutex *m);
 void go_cond_signal(go_cond *c);
 void go_cond_broadcast(go_cond *c);
 
@@ -159,7 +159,7 @@ typedef struct go_sema {
     go__waitq waiters;
 } go_sema;
 #define GO_SEMA_INIT(n) { .count = (n) }
-GO_SUSPEND void go_sema_acquire(go_sema *s);
+GO_SUSPENDING void go_sema_acquire(go_sema *s);
 bool go_sema_tryacquire(go_sema *s);
 void go_sema_release(go_sema *s);
 

@@ -77,6 +77,11 @@ void go__wake(go__waiter *w);
 /* Block a plain thread until go__wake(w) (w->g must be NULL). */
 void go__thread_wait(go__waiter *w);
 
+/* Called by the channel/sync API when it runs on a plain (non-M) thread:
+ * from then on, during this go_run_main, the deadlock check is off (such a
+ * thread may send later; Go does the same for c-archive builds). */
+void go__note_plain_thread(void);
+
 /* A suspending function was called by name on a goroutine's M (from a
  * function that gotransform did not lower): stop with a clear message. */
 noreturn void go__not_in_go_func(const char *fn);
@@ -87,7 +92,9 @@ void go__lock_acquire(go__lock *l);
 void go__lock_release(go__lock *l);
 bool go__lock_try(go__lock *l);
 
-/* ---- wait queues (caller holds the owner's lock) ------------------------- */
+/* ---- wait queues (caller holds the owner's lock) -------------------------
+ * q->first is stored atomically (relaxed: a plain store) so that lock-free
+ * "would block" checks may read it (chan.c: Go's full()/empty()). */
 
 static inline void go__waitq_push(go__waitq *q, go__waiter *w)
 {
@@ -96,7 +103,7 @@ static inline void go__waitq_push(go__waitq *q, go__waiter *w)
     if (q->last)
         q->last->next = w;
     else
-        q->first = w;
+        __atomic_store_n(&q->first, w, __ATOMIC_RELAXED);
     q->last = w;
 }
 
@@ -105,7 +112,7 @@ static inline void go__waitq_remove(go__waitq *q, go__waiter *w)
     if (w->prev)
         w->prev->next = w->next;
     else
-        q->first = w->next;
+        __atomic_store_n(&q->first, w->next, __ATOMIC_RELAXED);
     if (w->next)
         w->next->prev = w->prev;
     else

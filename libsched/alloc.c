@@ -1,0 +1,241 @@
+/* alloc.c — free caches of Gs and frames.
+ *
+ * Gs: a bounded per-P free list (Go's gfput/gfget); beyond GCACHE_MAX half
+ * of it moves to sched.gfree (under sched.lock), and an empty P list refills
+ * from there.  A G is malloc'ed once, pushed on sched.allg, and freed only
+ * by go_run_main's shutdown.
+ *
+ * Frames: size classes of 16 bytes up to 1 KiB; each class has a bounded
+ * per-P free list and a global overflow list (under frame_lock).  A block of
+ * class k is always malloc'ed with the class size, so blocks move freely
+ * between lists, and a frame freed on a thread without a P goes back to
+ * free().  Bigger frames are plain malloc/free.  A free block keeps its
+ * list link in its first word.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "proc.h"
+
+enum { GCACHE_MAX = 64, GCACHE_BATCH = 32 };
+enum { FCACHE_MAX = 128, FCACHE_BATCH = 32 };
+
+static go__lock frame_lock;
+static go_free_list frame_global[GO_FRAME_NCLASS];
+static _Atomic uint32_t frame_global_n[GO_FRAME_NCLASS];   /* lock-free peek at .n */
+
+/* ---- Gs ---------------------------------------------------------------- */
+
+static go_g *g_new(void)
+{
+    go_g *g = aligned_alloc(64, (sizeof(go_g) + 63) & ~(size_t)63);
+    if (!g)
+        go__fatal("out of memory allocating a goroutine");
+    memset(g, 0, sizeof *g);
+    go_g *head = atomic_load_explicit(&go__sched.allg, memory_order_relaxed);
+    do
+        g->allnext = head;
+    while (!atomic_compare_exchange_weak_explicit(&go__sched.allg, &head, g,
+               memory_order_release, memory_order_relaxed));
+    return g;
+}
+
+static void g_reset(go_g *g)
+{
+    go_g *allnext = g->allnext;
+    memset(g, 0, sizeof *g);
+    g->allnext = allnext;
+}
+
+go_g *go__g_alloc(go_p *p)
+{
+    if (!p)
+        return g_new();
+    if (!p->gfree && go__sched.ngfree) {
+        go__lock_acquire(&go__sched.lock);
+        while (p->ngfree < GCACHE_BATCH && go__sched.gfree) {
+            go_g *g = go__sched.gfree;
+            go__sched.gfree = g->schedlink;
+            go__sched.ngfree--;
+            g->schedlink = p->gfree;
+            p->gfree = g;
+            p->ngfree++;
+        }
+        go__lock_release(&go__sched.lock);
+    }
+    go_g *g = p->gfree;
+    if (!g)
+        return g_new();
+    p->gfree = g->schedlink;
+    p->ngfree--;
+    g_reset(g);
+    return g;
+}
+
+void go__g_free(go_p *p, go_g *g)
+{
+    atomic_store_explicit(&g->status, GO_G_IDLE, memory_order_relaxed);
+    if (!p) {
+        go__lock_acquire(&go__sched.lock);
+        g->schedlink = go__sched.gfree;
+        go__sched.gfree = g;
+        go__sched.ngfree++;
+        go__lock_release(&go__sched.lock);
+        return;
+    }
+    g->schedlink = p->gfree;
+    p->gfree = g;
+    if (++p->ngfree < GCACHE_MAX)
+        return;
+    go__lock_acquire(&go__sched.lock);
+    while (p->ngfree > GCACHE_BATCH) {
+        go_g *x = p->gfree;
+        p->gfree = x->schedlink;
+        p->ngfree--;
+        x->schedlink = go__sched.gfree;
+        go__sched.gfree = x;
+        go__sched.ngfree++;
+    }
+    go__lock_release(&go__sched.lock);
+}
+
+/* Free the heap frames of g's chain, innermost first. */
+void go__g_free_frames(go_g *g)
+{
+    go_frame *f = g->top;
+    while (f) {
+        go_frame *parent = f->parent;
+        if (f->flags & GO_FRAME_HEAP)
+            go_frame_free(f);
+        f = parent;
+    }
+    g->top = NULL;
+}
+
+/* ---- frames ------------------------------------------------------------- */
+
+static inline uint32_t frame_class(uint32_t size)
+{
+    return (size + GO_FRAME_CLASS_STEP - 1) / GO_FRAME_CLASS_STEP - 1;
+}
+
+static inline void *list_pop(go_free_list *l)
+{
+    void *b = l->head;
+    l->head = *(void **)b;
+    l->n--;
+    return b;
+}
+
+static inline void list_push(go_free_list *l, void *b)
+{
+    *(void **)b = l->head;
+    l->head = b;
+    l->n++;
+}
+
+static void *frame_refill(go_p *p, uint32_t cls)
+{
+    go_free_list *local = &p->frames[cls];
+    go_free_list *global = &frame_global[cls];
+    if (atomic_load_explicit(&frame_global_n[cls], memory_order_relaxed)) {
+        go__lock_acquire(&frame_lock);
+        while (local->n < FCACHE_BATCH && global->head)
+            list_push(local, list_pop(global));
+        atomic_store_explicit(&frame_global_n[cls], global->n, memory_order_relaxed);
+        go__lock_release(&frame_lock);
+        if (local->head)
+            return list_pop(local);
+    }
+    return malloc((cls + 1) * GO_FRAME_CLASS_STEP);
+}
+
+static void frame_spill(go_p *p, uint32_t cls)
+{
+    go_free_list *local = &p->frames[cls];
+    go_free_list *global = &frame_global[cls];
+    go__lock_acquire(&frame_lock);
+    while (local->n > FCACHE_MAX / 2)
+        list_push(global, list_pop(local));
+    atomic_store_explicit(&frame_global_n[cls], global->n, memory_order_relaxed);
+    go__lock_release(&frame_lock);
+}
+
+void *go_frame_alloc(const go_func_info *info)
+{
+    uint32_t size = info->frame_size;
+    if (size < sizeof(go_frame))
+        size = sizeof(go_frame);
+    go_frame *f;
+    go_p *p = go__curp();
+    if (size > GO_FRAME_CLASS_MAX) {
+        f = malloc(size);
+    } else {
+        uint32_t cls = frame_class(size);
+        if (p && p->frames[cls].head)
+            f = list_pop(&p->frames[cls]);
+        else if (p)
+            f = frame_refill(p, cls);
+        else
+            f = malloc((cls + 1) * GO_FRAME_CLASS_STEP);
+    }
+    if (GO__UNLIKELY(!f))
+        go__fatal("out of memory allocating a frame of %u bytes", size);
+    f->info = info;
+    f->parent = NULL;
+    f->state = 0;
+    f->flags = GO_FRAME_HEAP;
+    return f;
+}
+
+void go_frame_free(void *frame)
+{
+    if (!frame)
+        return;
+    go_frame *f = frame;
+    uint32_t size = f->info->frame_size;
+    go_p *p = go__curp();
+    if (size > GO_FRAME_CLASS_MAX || !p) {
+        free(f);
+        return;
+    }
+    uint32_t cls = frame_class(size < sizeof(go_frame) ? sizeof(go_frame) : size);
+    list_push(&p->frames[cls], f);
+    if (GO__UNLIKELY(p->frames[cls].n >= FCACHE_MAX))
+        frame_spill(p, cls);
+}
+
+/* ---- shutdown ------------------------------------------------------------ */
+
+static void list_free(go_free_list *l)
+{
+    while (l->head)
+        free(list_pop(l));
+}
+
+void go__frame_cache_drain(go_p *p)
+{
+    for (uint32_t c = 0; c < GO_FRAME_NCLASS; c++)
+        list_free(&p->frames[c]);
+}
+
+/* Free every G (with its heap frames) and the global frame lists.  Called
+ * with every M stopped. */
+void go__alloc_shutdown(void)
+{
+    go_g *g = atomic_exchange_explicit(&go__sched.allg, NULL, memory_order_acquire);
+    while (g) {
+        go_g *next = g->allnext;
+        uint32_t st = atomic_load_explicit(&g->status, memory_order_relaxed);
+        if (st != GO_G_IDLE && st != GO_G_DEAD)
+            go__g_free_frames(g);
+        free(g);
+        g = next;
+    }
+    go__sched.gfree = NULL;
+    go__sched.ngfree = 0;
+    for (uint32_t c = 0; c < GO_FRAME_NCLASS; c++) {
+        list_free(&frame_global[c]);
+        atomic_store_explicit(&frame_global_n[c], 0, memory_order_relaxed);
+    }
+}

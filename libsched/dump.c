@@ -1,0 +1,135 @@
+/* dump.c — goroutine dumps, Go style (go_dump, the deadlock report, panics):
+ *
+ *     goroutine 7 [chan receive]:
+ *     	worker() at /abs/path/prog.c:31
+ *     	app() at /abs/path/prog.c:50
+ *
+ * One block per live goroutine, the caller's first, then by id; frames from
+ * the innermost to the root.  A frame's line is info->lines[state], or the
+ * state itself for hand-written frames (their state is the line of their
+ * GO_AWAIT).  A goroutine running on another M is shown without frames: its
+ * frames are changing under us.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "proc.h"
+
+const char *go__g_state(go_g *g)
+{
+    switch (atomic_load_explicit(&g->status, memory_order_relaxed)) {
+    case GO_G_RUNNING:
+        return "running";
+    case GO_G_RUNNABLE:
+        return "runnable";
+    case GO_G_WAITING:
+        return g->wait_reason ? g->wait_reason : "waiting";
+    case GO_G_DEAD:
+        return "dead";
+    default:
+        return "idle";
+    }
+}
+
+/* "worker__resume" (GO_FUNC_INFO of a hand-written frame) prints as "worker". */
+static int name_len(const char *name)
+{
+    static const char suffix[] = "__resume";
+    size_t n = strlen(name), k = sizeof suffix - 1;
+    if (n > k && strcmp(name + n - k, suffix) == 0)
+        n -= k;
+    return (int)n;
+}
+
+static void dump_frame(FILE *out, const go_frame *f, int line)
+{
+    const go_func_info *info = f->info;
+    const char *name = info->name ? info->name : "?";
+    fprintf(out, "\t%.*s() at %s", name_len(name), name, info->file ? info->file : "?");
+    if (line > 0)
+        fprintf(out, ":%d", line);
+    fputc('\n', out);
+}
+
+static int frame_line(const go_frame *f)
+{
+    const go_func_info *info = f->info;
+    if (!info->lines)
+        return f->state;
+    return f->state >= 0 && (uint32_t)f->state < info->nstates ? info->lines[f->state] : 0;
+}
+
+/* The frame chain of g; with `file`, the current position file:line first
+ * (it replaces the innermost frame's stored line when it is in that frame's
+ * file). */
+void go__dump_frames(FILE *out, go_g *g, const char *file, int line)
+{
+    const go_frame *f = g->top;
+    if (file) {
+        if (f && f->info->file && strcmp(f->info->file, file) == 0) {
+            dump_frame(out, f, line);
+            f = f->parent;
+        } else {
+            fprintf(out, "\tat %s:%d\n", file, line);
+        }
+    }
+    for (; f; f = f->parent)
+        dump_frame(out, f, frame_line(f));
+}
+
+void go__dump_g(FILE *out, go_g *g, bool current)
+{
+    fprintf(out, "goroutine %lld [%s]:\n", (long long)g->id, go__g_state(g));
+    if (!current && atomic_load_explicit(&g->status, memory_order_relaxed) == GO_G_RUNNING)
+        fputs("\tgoroutine running on other thread; frames unavailable\n", out);
+    else
+        go__dump_frames(out, g, NULL, 0);
+}
+
+static int by_id(const void *a, const void *b)
+{
+    int64_t x = (*(go_g *const *)a)->id, y = (*(go_g *const *)b)->id;
+    return (x > y) - (x < y);
+}
+
+void go_dump(FILE *out)
+{
+    go_g *cur = go__curg();
+    size_t n = 0, cap = 64;
+    go_g **gs = malloc(cap * sizeof *gs);
+    for (go_g *g = atomic_load_explicit(&go__sched.allg, memory_order_acquire); g && gs;
+         g = g->allnext) {
+        uint32_t st = atomic_load_explicit(&g->status, memory_order_relaxed);
+        if (st == GO_G_IDLE || st == GO_G_DEAD || g == cur)
+            continue;
+        if (n == cap) {
+            go_g **more = realloc(gs, (cap *= 2) * sizeof *gs);
+            if (!more) {
+                free(gs);
+                gs = NULL;
+                break;
+            }
+            gs = more;
+        }
+        gs[n++] = g;
+    }
+    flockfile(out);
+    if (cur) {
+        go__dump_g(out, cur, true);
+        if (n)
+            fputc('\n', out);
+    }
+    if (!gs) {
+        fputs("(out of memory listing goroutines)\n", out);
+    } else {
+        qsort(gs, n, sizeof *gs, by_id);
+        for (size_t i = 0; i < n; i++) {
+            go__dump_g(out, gs[i], false);
+            if (i + 1 < n)
+                fputc('\n', out);
+        }
+    }
+    funlockfile(out);
+    fflush(out);
+    free(gs);
+}

@@ -1,0 +1,12 @@
+/* env.h — runtime settings read from the environment (env.c). */
+#ifndef LIBSCHED_ENV_H
+#define LIBSCHED_ENV_H
+
+#include "internal.h"
+
+#define GO_MAX_PROCS 1024
+
+/* GOSCHED_PROCS, or the CPU count; stops the program on a bad value. */
+int go__env_procs(void);
+
+#endif

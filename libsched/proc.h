@@ -1,0 +1,151 @@
+/* proc.h — the scheduler's private structures: P, M and the global sched
+ * record shared by sched.c, runq.c, alloc.c, dump.c and fatal.c.
+ *
+ * G  a goroutine (internal.h): a frame chain plus a header.
+ * P  a processor: the right to run Gs.  Holds a local run queue, free caches
+ *    of Gs and frames, and counters.  GOSCHED_PROCS of them.
+ * M  an OS thread (pthread) running the schedule loop.  An M runs Gs only
+ *    while it holds a P; an M without work parks on its futex word.
+ *
+ * Invariants:
+ *   - a P is owned by at most one M (p->m) or is on the idle list;
+ *   - only the owner of a P touches its caches and pushes to its run queue;
+ *   - sched.lock guards the idle P and M lists, the global run queue, the G
+ *     overflow cache, mcount and the shutdown handshake;
+ *   - every G ever allocated during a go_run_main is on sched.allg (a
+ *     push-only list) until go_run_main frees them all.
+ */
+#ifndef LIBSCHED_PROC_H
+#define LIBSCHED_PROC_H
+
+#include <pthread.h>
+
+#include "internal.h"
+#include "runq.h"
+
+/* ---- frame cache size classes: 16-byte steps up to 1 KiB ---------------- */
+
+#define GO_FRAME_CLASS_STEP 16u
+#define GO_FRAME_CLASS_MAX 1024u
+#define GO_FRAME_NCLASS (GO_FRAME_CLASS_MAX / GO_FRAME_CLASS_STEP)
+
+typedef struct go_free_list {
+    void *head;           /* blocks linked through their first word */
+    uint32_t n;
+} go_free_list;
+
+/* ---- per-P counters (written by the owner, summed by go_stats) ---------- */
+
+typedef struct go_p_counters {
+    _Atomic uint64_t steals;     /* successful runq steals by this P */
+    _Atomic uint64_t parks;      /* Gs parked on this P */
+    _Atomic uint64_t switches;   /* Gs resumed on this P */
+    _Atomic uint64_t spawns;     /* go_spawn on this P */
+    _Atomic uint64_t exits;      /* goroutines that returned on this P */
+} go_p_counters;
+
+/* Owner-only increment, readable by other threads (no RMW needed). */
+#define GO__COUNT(c) \
+    atomic_store_explicit(&(c), atomic_load_explicit(&(c), memory_order_relaxed) + 1, \
+                          memory_order_relaxed)
+
+enum go_pstatus { GO_P_IDLE, GO_P_RUNNING };
+
+typedef struct go_p go_p;
+typedef struct go_m go_m;
+
+struct go_p {
+    go_runq runq;
+    int id;
+    _Atomic uint32_t status;      /* enum go_pstatus (read by thieves) */
+    go_m *m;                      /* owner while running */
+    go_p *link;                   /* idle list */
+    uint32_t schedtick;           /* incremented on every schedule */
+    uint32_t runnext_streak;      /* consecutive Gs run from runnext */
+
+    int64_t goid_next, goid_end;  /* batch of goroutine ids */
+
+    go_g *gfree;                  /* cache of idle Gs */
+    uint32_t ngfree;
+    go_free_list frames[GO_FRAME_NCLASS];
+
+    go_p_counters count;
+} __attribute__((aligned(64)));
+
+struct go_m {
+    int id;
+    go_p *p;                      /* P held, NULL while idle */
+    go_p *nextp;                  /* P handed over by startm */
+    bool spinning;                /* looking for work; counted in nmspinning */
+    int64_t spin_since;           /* when spinning started (stats) */
+    _Atomic uint32_t park;        /* futex word: 1 = woken */
+    go_m *link;                   /* idle list */
+    go_m *alllink;                /* all Ms */
+    pthread_t thread;
+    bool is_main;                 /* the thread that called go_run_main */
+};
+
+struct go_sched {
+    go__lock lock;
+
+    go_m *midle;                  /* idle Ms */
+    int nmidle;
+    int mcount;                   /* Ms created (or being created) */
+    go_m *allm;
+
+    go_p **allp;
+    int nprocs;
+    go_p *pidle;                  /* idle Ps */
+    _Atomic int npidle;
+    _Atomic int nmspinning;
+
+    go_gqueue runq;               /* global run queue */
+    _Atomic int64_t runqsize;     /* mirror of runq.size for lock-free peeks */
+
+    go_g *gfree;                  /* overflow cache of idle Gs */
+    _Atomic uint32_t ngfree;      /* (read without the lock as a hint) */
+
+    _Atomic(go_g *) allg;         /* every G, linked through allnext */
+    _Atomic int64_t goidgen;
+
+    _Atomic bool running;         /* between go_run_main's start and end */
+    _Atomic bool stopping;        /* the main goroutine returned */
+    _Atomic bool plain_threads;   /* a plain thread used the API (no deadlock check) */
+    go_g *main_g;
+    const int *main_result_ptr;
+    int main_result;
+
+    _Atomic int64_t idle_ns, spinning_ns;
+    go_p_counters count;          /* counters of work done without a P */
+};
+
+extern struct go_sched go__sched;
+
+/* The M of this thread; NULL on a plain thread. */
+extern _Thread_local go_m *go__m_tls;
+
+static inline go_p *go__curp(void)
+{
+    go_m *m = go__m_tls;
+    return m ? m->p : NULL;
+}
+
+/* sched.c */
+void go__globrunq_put_batch(go_g *head, go_g *tail, int64_t n);
+
+/* alloc.c: G and frame caches */
+go_g *go__g_alloc(go_p *p);
+void go__g_free(go_p *p, go_g *g);
+void go__g_free_frames(go_g *g);
+void go__frame_cache_drain(go_p *p);
+void go__alloc_shutdown(void);
+
+/* lock.c: futex primitives */
+void go__futex_wait(_Atomic uint32_t *addr, uint32_t val);
+void go__futex_wake(_Atomic uint32_t *addr, int n);
+
+/* dump.c */
+void go__dump_g(FILE *out, go_g *g, bool current);
+const char *go__g_state(go_g *g);
+
+#endif

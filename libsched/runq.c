@@ -1,0 +1,192 @@
+/* runq.c — a P's local run queue (lock-free) and the global run queue.
+ *
+ * Ring invariants (Go's runq):
+ *   - only the owner stores `tail`, with release order, after writing the
+ *     slot; consumers load `tail` with acquire order;
+ *   - any consumer (owner or thief) commits by CAS on `head` (release);
+ *     a thief copies slots first and CASes after, so a failed CAS just
+ *     discards the copy;
+ *   - tail - head <= GO_RUNQ_SIZE at all times;
+ *   - runnext is swapped by the owner and CASed to NULL by consumers.
+ */
+#include <unistd.h>
+
+#include "proc.h"
+
+static inline go_g *slot_load(go_runq *q, uint32_t i)
+{
+    return atomic_load_explicit(&q->slots[i % GO_RUNQ_SIZE], memory_order_relaxed);
+}
+
+static inline void slot_store(go_runq *q, uint32_t i, go_g *g)
+{
+    atomic_store_explicit(&q->slots[i % GO_RUNQ_SIZE], g, memory_order_relaxed);
+}
+
+/* The ring is full: move half of it plus g to the global queue.  Fails
+ * (false) when consumers moved `head` meanwhile; the caller retries. */
+static bool runq_put_slow(go_p *p, go_g *g, uint32_t h, uint32_t t)
+{
+    enum { HALF = GO_RUNQ_SIZE / 2 };
+    go_runq *q = &p->runq;
+    go_g *batch[HALF + 1];
+    uint32_t n = (t - h) / 2;
+    if (n != HALF)
+        go__fatal("runq_put_slow: queue is not full");
+    for (uint32_t i = 0; i < n; i++)
+        batch[i] = slot_load(q, h + i);
+    if (!atomic_compare_exchange_strong_explicit(&q->head, &h, h + n,
+            memory_order_release, memory_order_relaxed))
+        return false;
+    batch[n] = g;
+    for (uint32_t i = 0; i < n; i++)
+        batch[i]->schedlink = batch[i + 1];
+    go__globrunq_put_batch(batch[0], batch[n], n + 1);
+    return true;
+}
+
+void go__runq_put(go_p *p, go_g *g, bool next)
+{
+    go_runq *q = &p->runq;
+    if (next) {
+        g = atomic_exchange_explicit(&q->runnext, g, memory_order_acq_rel);
+        if (g == NULL)
+            return;
+        /* kick the old runnext to the tail */
+    }
+    for (;;) {
+        uint32_t h = atomic_load_explicit(&q->head, memory_order_acquire);
+        uint32_t t = atomic_load_explicit(&q->tail, memory_order_relaxed);
+        if (t - h < GO_RUNQ_SIZE) {
+            slot_store(q, t, g);
+            atomic_store_explicit(&q->tail, t + 1, memory_order_release);
+            return;
+        }
+        if (runq_put_slow(p, g, h, t))
+            return;
+    }
+}
+
+go_g *go__runq_get_head(go_p *p)
+{
+    go_runq *q = &p->runq;
+    for (;;) {
+        uint32_t h = atomic_load_explicit(&q->head, memory_order_acquire);
+        uint32_t t = atomic_load_explicit(&q->tail, memory_order_relaxed);
+        if (t == h)
+            return NULL;
+        go_g *g = slot_load(q, h);
+        if (atomic_compare_exchange_weak_explicit(&q->head, &h, h + 1,
+                memory_order_release, memory_order_relaxed))
+            return g;
+    }
+}
+
+go_g *go__runq_get(go_p *p, bool *from_runnext)
+{
+    go_runq *q = &p->runq;
+    go_g *next = atomic_load_explicit(&q->runnext, memory_order_relaxed);
+    /* Only the owner sets runnext, so if the CAS fails a thief took it and
+     * runnext is NULL: no retry needed. */
+    if (next && atomic_compare_exchange_strong_explicit(&q->runnext, &next, NULL,
+            memory_order_acquire, memory_order_relaxed)) {
+        *from_runnext = true;
+        return next;
+    }
+    *from_runnext = false;
+    return go__runq_get_head(p);
+}
+
+/* Copy about half of victim's queue into thief's ring starting at slot
+ * `batch_head`; returns how many were taken. */
+static uint32_t runq_grab(go_p *victim, go_runq *batch, uint32_t batch_head,
+                          bool steal_runnext)
+{
+    go_runq *q = &victim->runq;
+    for (;;) {
+        uint32_t h = atomic_load_explicit(&q->head, memory_order_acquire);
+        uint32_t t = atomic_load_explicit(&q->tail, memory_order_acquire);
+        uint32_t n = t - h;
+        n = n - n / 2;
+        if (n == 0) {
+            if (!steal_runnext)
+                return 0;
+            go_g *next = atomic_load_explicit(&q->runnext, memory_order_relaxed);
+            if (next == NULL)
+                return 0;
+            /* The victim may be about to run the G it just readied; give it
+             * a moment so a producer/consumer pair does not ping-pong between
+             * Ps (a channel hand-off takes well under a microsecond). */
+            if (atomic_load_explicit(&victim->status, memory_order_relaxed) == GO_P_RUNNING)
+                usleep(3);
+            if (!atomic_compare_exchange_strong_explicit(&q->runnext, &next, NULL,
+                    memory_order_acquire, memory_order_relaxed))
+                continue;
+            slot_store(batch, batch_head, next);
+            return 1;
+        }
+        if (n > GO_RUNQ_SIZE / 2)   /* inconsistent h and t: reload */
+            continue;
+        for (uint32_t i = 0; i < n; i++)
+            slot_store(batch, batch_head + i, slot_load(q, h + i));
+        if (atomic_compare_exchange_weak_explicit(&q->head, &h, h + n,
+                memory_order_release, memory_order_relaxed))
+            return n;
+    }
+}
+
+go_g *go__runq_steal(go_p *thief, go_p *victim, bool steal_runnext)
+{
+    go_runq *q = &thief->runq;
+    uint32_t t = atomic_load_explicit(&q->tail, memory_order_relaxed);
+    uint32_t n = runq_grab(victim, q, t, steal_runnext);
+    if (n == 0)
+        return NULL;
+    GO__COUNT(thief->count.steals);
+    n--;
+    go_g *g = slot_load(q, t + n);
+    if (n == 0)
+        return g;
+    uint32_t h = atomic_load_explicit(&q->head, memory_order_acquire);
+    if (t - h + n >= GO_RUNQ_SIZE)
+        go__fatal("runq_steal: run queue overflow");
+    atomic_store_explicit(&q->tail, t + n, memory_order_release);
+    return g;
+}
+
+/* ---- global queue ------------------------------------------------------- */
+
+void go__gqueue_push(go_gqueue *q, go_g *g)
+{
+    g->schedlink = NULL;
+    if (q->tail)
+        q->tail->schedlink = g;
+    else
+        q->head = g;
+    q->tail = g;
+    q->size++;
+}
+
+void go__gqueue_push_batch(go_gqueue *q, go_g *head, go_g *tail, int64_t n)
+{
+    tail->schedlink = NULL;
+    if (q->tail)
+        q->tail->schedlink = head;
+    else
+        q->head = head;
+    q->tail = tail;
+    q->size += n;
+}
+
+go_g *go__gqueue_pop(go_gqueue *q)
+{
+    go_g *g = q->head;
+    if (g) {
+        q->head = g->schedlink;
+        if (!q->head)
+            q->tail = NULL;
+        q->size--;
+        g->schedlink = NULL;
+    }
+    return g;
+}

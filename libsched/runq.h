@@ -1,0 +1,68 @@
+/* runq.h — run queues: a P's local queue with its runnext slot, and the
+ * global queue.
+ *
+ * Local queue (Go's runqput/runqget/runqgrab/runqsteal): a 256-slot ring.
+ * Only the owning P pushes (it alone stores `tail`); the owner and thieves
+ * consume by CAS on `head`.  `runnext` holds one G that runs before the
+ * ring (a just-spawned or just-woken G: producer/consumer locality); it stays
+ * stealable, thieves take it on their last pass.  When the ring is full, half
+ * of it moves to the global queue.
+ *
+ * Global queue: a FIFO linked through g->schedlink, guarded by sched.lock.
+ */
+#ifndef LIBSCHED_RUNQ_H
+#define LIBSCHED_RUNQ_H
+
+#include "internal.h"
+
+#define GO_RUNQ_SIZE 256u
+
+typedef struct go_runq {
+    _Atomic uint32_t head;            /* next slot to consume (CAS) */
+    _Atomic uint32_t tail;            /* next free slot (owner only) */
+    _Atomic(go_g *) runnext;          /* runs before the ring; NULL if none */
+    _Atomic(go_g *) slots[GO_RUNQ_SIZE];
+} go_runq;
+
+typedef struct go_gqueue {
+    go_g *head, *tail;
+    int64_t size;
+} go_gqueue;
+
+struct go_p;
+
+/* Put g on p's queue: into runnext when `next` (kicking the old runnext to
+ * the tail), else at the tail.  Owner only. */
+void go__runq_put(struct go_p *p, go_g *g, bool next);
+
+/* Take the next G of p: runnext first (*from_runnext = true), then the
+ * head of the ring.  Owner only.  NULL when empty. */
+go_g *go__runq_get(struct go_p *p, bool *from_runnext);
+
+/* Take the head of the ring only, skipping runnext.  Owner only. */
+go_g *go__runq_get_head(struct go_p *p);
+
+/* Steal about half of victim's queue into thief's ring and return one of
+ * the stolen Gs (or NULL).  With steal_runnext, take victim's runnext when
+ * its ring is empty.  Called by the thief, which owns `thief`. */
+go_g *go__runq_steal(struct go_p *thief, struct go_p *victim, bool steal_runnext);
+
+static inline bool go__runq_empty(go_runq *q)
+{
+    /* Racy snapshot, as Go's runqempty: a G moving between runnext and the
+     * ring is seen in one of them because runnext is read last. */
+    for (;;) {
+        uint32_t h = atomic_load_explicit(&q->head, memory_order_acquire);
+        uint32_t t = atomic_load_explicit(&q->tail, memory_order_acquire);
+        go_g *next = atomic_load_explicit(&q->runnext, memory_order_acquire);
+        if (t == atomic_load_explicit(&q->tail, memory_order_acquire))
+            return h == t && next == NULL;
+    }
+}
+
+/* Global queue, sched.lock held. */
+void go__gqueue_push(go_gqueue *q, go_g *g);
+void go__gqueue_push_batch(go_gqueue *q, go_g *head, go_g *tail, int64_t n);
+go_g *go__gqueue_pop(go_gqueue *q);
+
+#endif
