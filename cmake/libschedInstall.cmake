@@ -18,6 +18,9 @@ set(LIBSCHED_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/libsched")
 install(TARGETS sched EXPORT libschedTargets
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
 if(TARGET gotransform)
+  get_target_property(gotransform_imported gotransform IMPORTED)
+endif()
+if(TARGET gotransform AND NOT gotransform_imported)
   # libclang is found where the build found it, wherever the tool is installed.
   set_target_properties(gotransform PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
   install(TARGETS gotransform EXPORT libschedTargets
