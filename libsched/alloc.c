@@ -2,8 +2,9 @@
  *
  * Gs: a bounded per-P free list (Go's gfput/gfget); beyond GCACHE_MAX half
  * of it moves to sched.gfree (under sched.lock), and an empty P list refills
- * from there.  A G is malloc'ed once, pushed on sched.allg, and freed only
- * by go_run_main's shutdown.
+ * from there.  New Gs are carved from 64-G slabs (per P; sched.gslab, under
+ * sched.lock, without a P) pushed on sched.gslabs when made, and freed only
+ * by go_run_main's shutdown: walking the slabs visits every G.
  *
  * Frames: size classes of 16 bytes up to 1 KiB; each class has a bounded
  * per-P free list and a global overflow list (under frame_lock).  A block of
@@ -26,31 +27,52 @@ static _Atomic uint32_t frame_global_n[GO_FRAME_NCLASS];   /* lock-free peek at 
 
 /* ---- Gs ---------------------------------------------------------------- */
 
-static go_g *g_new(void)
+static go_gslab *gslab_new(void)
 {
-    go_g *g = aligned_alloc(64, (sizeof(go_g) + 63) & ~(size_t)63);
-    if (!g)
-        go__fatal("out of memory allocating a goroutine");
-    memset(g, 0, sizeof *g);
-    go_g *head = atomic_load_explicit(&go__sched.allg, memory_order_relaxed);
+    go_gslab *s = aligned_alloc(64, sizeof *s);
+    if (!s)
+        go__fatal("out of memory allocating goroutines");
+    memset(s, 0, sizeof *s);
+    go_gslab *head = atomic_load_explicit(&go__sched.gslabs, memory_order_relaxed);
     do
-        g->allnext = head;
-    while (!atomic_compare_exchange_weak_explicit(&go__sched.allg, &head, g,
+        s->next = head;
+    while (!atomic_compare_exchange_weak_explicit(&go__sched.gslabs, &head, s,
                memory_order_release, memory_order_relaxed));
+    return s;
+}
+
+/* A never-used (all-zero) G from the slab *slab, refilled when used up. */
+static go_g *g_carve(go_gslab **slab, uint32_t *used)
+{
+    if (!*slab || *used == GO_GSLAB_N) {
+        *slab = gslab_new();
+        *used = 0;
+    }
+    return &(*slab)->slots[(*used)++].g;
+}
+
+static go_g *g_new(go_p *p)
+{
+    if (p)
+        return g_carve(&p->gslab, &p->gslab_used);
+    go__lock_acquire(&go__sched.lock);
+    go_g *g = g_carve(&go__sched.gslab, &go__sched.gslab_used);
+    go__lock_release(&go__sched.lock);
     return g;
 }
 
-static void g_reset(go_g *g)
+void go__for_each_g(void (*fn)(go_g *g, void *arg), void *arg)
 {
-    go_g *allnext = g->allnext;
-    memset(g, 0, sizeof *g);
-    g->allnext = allnext;
+    for (go_gslab *s = atomic_load_explicit(&go__sched.gslabs, memory_order_acquire); s;
+         s = s->next)
+        for (int i = 0; i < GO_GSLAB_N; i++)
+            fn(&s->slots[i].g, arg);
 }
 
 go_g *go__g_alloc(go_p *p)
 {
     if (!p)
-        return g_new();
+        return g_new(NULL);
     if (!p->gfree && go__sched.ngfree) {
         go__lock_acquire(&go__sched.lock);
         while (p->ngfree < GCACHE_BATCH && go__sched.gfree) {
@@ -65,10 +87,10 @@ go_g *go__g_alloc(go_p *p)
     }
     go_g *g = p->gfree;
     if (!g)
-        return g_new();
+        return g_new(p);
     p->gfree = g->schedlink;
     p->ngfree--;
-    g_reset(g);
+    memset(g, 0, sizeof *g);
     return g;
 }
 
@@ -223,14 +245,17 @@ void go__frame_cache_drain(go_p *p)
  * with every M stopped. */
 void go__alloc_shutdown(void)
 {
-    go_g *g = atomic_exchange_explicit(&go__sched.allg, NULL, memory_order_acquire);
-    while (g) {
-        go_g *next = g->allnext;
-        uint32_t st = atomic_load_explicit(&g->status, memory_order_relaxed);
-        if (st != GO_G_IDLE && st != GO_G_DEAD)
-            go__g_free_frames(g);
-        free(g);
-        g = next;
+    go_gslab *s = atomic_exchange_explicit(&go__sched.gslabs, NULL, memory_order_acquire);
+    while (s) {
+        go_gslab *next = s->next;
+        for (int i = 0; i < GO_GSLAB_N; i++) {
+            go_g *g = &s->slots[i].g;
+            uint32_t st = atomic_load_explicit(&g->status, memory_order_relaxed);
+            if (st != GO_G_IDLE && st != GO_G_DEAD)
+                go__g_free_frames(g);
+        }
+        free(s);
+        s = next;
     }
     go__sched.gfree = NULL;
     go__sched.ngfree = 0;

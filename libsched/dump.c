@@ -92,44 +92,53 @@ static int by_id(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+struct g_list {
+    go_g **gs;
+    size_t n, cap;
+    go_g *skip;
+    bool oom;
+};
+
+static void collect(go_g *g, void *arg)
+{
+    struct g_list *l = arg;
+    uint32_t st = atomic_load_explicit(&g->status, memory_order_relaxed);
+    if (st == GO_G_IDLE || st == GO_G_DEAD || g == l->skip || l->oom)
+        return;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        go_g **more = realloc(l->gs, cap * sizeof *more);
+        if (!more) {
+            l->oom = true;
+            return;
+        }
+        l->gs = more;
+        l->cap = cap;
+    }
+    l->gs[l->n++] = g;
+}
+
 void go_dump(FILE *out)
 {
     go_g *cur = go__curg();
-    size_t n = 0, cap = 64;
-    go_g **gs = malloc(cap * sizeof *gs);
-    for (go_g *g = atomic_load_explicit(&go__sched.allg, memory_order_acquire); g && gs;
-         g = g->allnext) {
-        uint32_t st = atomic_load_explicit(&g->status, memory_order_relaxed);
-        if (st == GO_G_IDLE || st == GO_G_DEAD || g == cur)
-            continue;
-        if (n == cap) {
-            go_g **more = realloc(gs, (cap *= 2) * sizeof *gs);
-            if (!more) {
-                free(gs);
-                gs = NULL;
-                break;
-            }
-            gs = more;
-        }
-        gs[n++] = g;
-    }
+    struct g_list l = { .skip = cur };
+    go__for_each_g(collect, &l);
+    if (l.n)
+        qsort(l.gs, l.n, sizeof *l.gs, by_id);
     flockfile(out);
     if (cur) {
         go__dump_g(out, cur, true);
-        if (n)
+        if (l.n)
             fputc('\n', out);
     }
-    if (!gs) {
-        fputs("(out of memory listing goroutines)\n", out);
-    } else {
-        qsort(gs, n, sizeof *gs, by_id);
-        for (size_t i = 0; i < n; i++) {
-            go__dump_g(out, gs[i], false);
-            if (i + 1 < n)
-                fputc('\n', out);
-        }
+    for (size_t i = 0; i < l.n; i++) {
+        go__dump_g(out, l.gs[i], false);
+        if (i + 1 < l.n)
+            fputc('\n', out);
     }
+    if (l.oom)
+        fputs("(out of memory listing goroutines: dump truncated)\n", out);
     funlockfile(out);
     fflush(out);
-    free(gs);
+    free(l.gs);
 }

@@ -34,8 +34,7 @@ enum go_gstatus {
 typedef struct go_g go_g;
 struct go_g {
     go_frame *top;               /* innermost frame: resumed next */
-    go_g *schedlink;             /* run queue / free list link */
-    go_g *allnext;               /* list of all goroutines (dumps, shutdown) */
+    go_g *schedlink;             /* free list link */
     int64_t id;
     _Atomic uint32_t status;     /* enum go_gstatus */
     int saved_errno;             /* errno across suspensions */

@@ -12,8 +12,9 @@
  *   - only the owner of a P touches its caches and pushes to its run queue;
  *   - sched.lock guards the idle P and M lists, the global run queue, the G
  *     overflow cache, mcount and the shutdown handshake;
- *   - every G ever allocated during a go_run_main is on sched.allg (a
- *     push-only list) until go_run_main frees them all.
+ *   - every G of a go_run_main lives in a slab on sched.gslabs (a push-only
+ *     list) until go_run_main frees them all; a G never in use is all zero
+ *     (status GO_G_IDLE).
  */
 #ifndef LIBSCHED_PROC_H
 #define LIBSCHED_PROC_H
@@ -33,6 +34,20 @@ typedef struct go_free_list {
     void *head;           /* blocks linked through their first word */
     uint32_t n;
 } go_free_list;
+
+/* ---- G slabs: Gs are carved from them, 64 at a time ------------------- */
+
+#define GO_GSLAB_N 64
+
+typedef struct go_gslot {
+    go_g g;
+} __attribute__((aligned(64))) go_gslot;   /* no false sharing between Gs */
+
+typedef struct go_gslab go_gslab;
+struct go_gslab {
+    go_gslab *next;
+    go_gslot slots[GO_GSLAB_N];
+};
 
 /* ---- per-P counters (written by the owner, summed by go_stats) ---------- */
 
@@ -67,6 +82,8 @@ struct go_p {
 
     go_g *gfree;                  /* cache of idle Gs */
     uint32_t ngfree;
+    go_gslab *gslab;              /* slab new Gs are carved from */
+    uint32_t gslab_used;
     go_free_list frames[GO_FRAME_NCLASS];
 
     go_p_counters count;
@@ -105,7 +122,9 @@ struct go_sched {
     go_g *gfree;                  /* overflow cache of idle Gs */
     _Atomic uint32_t ngfree;      /* (read without the lock as a hint) */
 
-    _Atomic(go_g *) allg;         /* every G, linked through allnext */
+    _Atomic(go_gslab *) gslabs;   /* every slab, so every G */
+    go_gslab *gslab;              /* slab for Gs made without a P */
+    uint32_t gslab_used;
     _Atomic int64_t goidgen;
 
     _Atomic bool running;         /* between go_run_main's start and end */
@@ -131,12 +150,13 @@ static inline go_p *go__curp(void)
 }
 
 /* sched.c */
-void go__globrunq_put_batch(go_g *head, go_g *tail, int64_t n);
+void go__globrunq_put(go_g *const *gs, uint32_t n);
 
 /* alloc.c: G and frame caches */
 go_g *go__g_alloc(go_p *p);
 void go__g_free(go_p *p, go_g *g);
 void go__g_free_frames(go_g *g);
+void go__for_each_g(void (*fn)(go_g *g, void *arg), void *arg);
 void go__frame_cache_drain(go_p *p);
 void go__alloc_shutdown(void);
 

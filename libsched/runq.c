@@ -9,6 +9,8 @@
  *   - tail - head <= GO_RUNQ_SIZE at all times;
  *   - runnext is swapped by the owner and CASed to NULL by consumers.
  */
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "proc.h"
@@ -27,11 +29,10 @@ static inline void slot_store(go_runq *q, uint32_t i, go_g *g)
  * (false) when consumers moved `head` meanwhile; the caller retries. */
 static bool runq_put_slow(go_p *p, go_g *g, uint32_t h, uint32_t t)
 {
-    enum { HALF = GO_RUNQ_SIZE / 2 };
     go_runq *q = &p->runq;
-    go_g *batch[HALF + 1];
+    go_g *batch[GO_GCHUNK_SIZE];
     uint32_t n = (t - h) / 2;
-    if (n != HALF)
+    if (n != GO_GCHUNK_SIZE - 1)
         go__fatal("runq_put_slow: queue is not full");
     for (uint32_t i = 0; i < n; i++)
         batch[i] = slot_load(q, h + i);
@@ -39,9 +40,7 @@ static bool runq_put_slow(go_p *p, go_g *g, uint32_t h, uint32_t t)
             memory_order_release, memory_order_relaxed))
         return false;
     batch[n] = g;
-    for (uint32_t i = 0; i < n; i++)
-        batch[i]->schedlink = batch[i + 1];
-    go__globrunq_put_batch(batch[0], batch[n], n + 1);
+    go__globrunq_put(batch, n + 1);
     return true;
 }
 
@@ -65,6 +64,18 @@ void go__runq_put(go_p *p, go_g *g, bool next)
         if (runq_put_slow(p, g, h, t))
             return;
     }
+}
+
+void go__runq_put_array(go_p *p, go_g *const *gs, uint32_t n)
+{
+    go_runq *q = &p->runq;
+    uint32_t h = atomic_load_explicit(&q->head, memory_order_acquire);
+    uint32_t t = atomic_load_explicit(&q->tail, memory_order_relaxed);
+    if (t - h + n > GO_RUNQ_SIZE)
+        go__fatal("runq_put_array: run queue overflow");
+    for (uint32_t i = 0; i < n; i++)
+        slot_store(q, t + i, gs[i]);
+    atomic_store_explicit(&q->tail, t + n, memory_order_release);
 }
 
 go_g *go__runq_get_head(go_p *p)
@@ -156,37 +167,78 @@ go_g *go__runq_steal(go_p *thief, go_p *victim, bool steal_runnext)
 
 /* ---- global queue ------------------------------------------------------- */
 
-void go__gqueue_push(go_gqueue *q, go_g *g)
-{
-    g->schedlink = NULL;
-    if (q->tail)
-        q->tail->schedlink = g;
-    else
-        q->head = g;
-    q->tail = g;
-    q->size++;
-}
+enum { GCHUNK_SPARES = 64 };
 
-void go__gqueue_push_batch(go_gqueue *q, go_g *head, go_g *tail, int64_t n)
+static go_gchunk *gchunk_new(go_gqueue *q)
 {
-    tail->schedlink = NULL;
-    if (q->tail)
-        q->tail->schedlink = head;
-    else
-        q->head = head;
-    q->tail = tail;
-    q->size += n;
-}
-
-go_g *go__gqueue_pop(go_gqueue *q)
-{
-    go_g *g = q->head;
-    if (g) {
-        q->head = g->schedlink;
-        if (!q->head)
-            q->tail = NULL;
-        q->size--;
-        g->schedlink = NULL;
+    go_gchunk *c = q->free;
+    if (c) {
+        q->free = c->next;
+        q->nfree--;
+    } else if (!(c = malloc(sizeof *c))) {
+        go__fatal("out of memory growing the global run queue");
     }
-    return g;
+    c->next = NULL;
+    c->head = c->tail = 0;
+    if (q->tail)
+        q->tail->next = c;
+    else
+        q->head = c;
+    q->tail = c;
+    return c;
+}
+
+void go__gqueue_push(go_gqueue *q, go_g *const *gs, uint32_t n)
+{
+    q->size += n;
+    while (n) {
+        go_gchunk *c = q->tail;
+        if (!c || c->tail == GO_GCHUNK_SIZE)
+            c = gchunk_new(q);
+        uint32_t k = GO_GCHUNK_SIZE - c->tail;
+        if (k > n)
+            k = n;
+        memcpy(&c->gs[c->tail], gs, k * sizeof *gs);
+        c->tail += k;
+        gs += k;
+        n -= k;
+    }
+}
+
+uint32_t go__gqueue_pop(go_gqueue *q, go_g **out, uint32_t max)
+{
+    uint32_t n = 0;
+    while (n < max && q->head) {
+        go_gchunk *c = q->head;
+        uint32_t k = c->tail - c->head;
+        if (k > max - n)
+            k = max - n;
+        memcpy(out + n, &c->gs[c->head], k * sizeof *out);
+        c->head += k;
+        n += k;
+        if (c->head == c->tail) {
+            q->head = c->next;
+            if (!q->head)
+                q->tail = NULL;
+            if (q->nfree < GCHUNK_SPARES) {
+                c->next = q->free;
+                q->free = c;
+                q->nfree++;
+            } else {
+                free(c);
+            }
+        }
+    }
+    q->size -= n;
+    return n;
+}
+
+void go__gqueue_free(go_gqueue *q)
+{
+    for (go_gchunk *lists[2] = { q->head, q->free }, **l = lists; l < lists + 2; l++)
+        for (go_gchunk *c = *l, *next; c; c = next) {
+            next = c->next;
+            free(c);
+        }
+    memset(q, 0, sizeof *q);
 }

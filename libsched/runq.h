@@ -8,7 +8,10 @@
  * stealable, thieves take it on their last pass.  When the ring is full, half
  * of it moves to the global queue.
  *
- * Global queue: a FIFO linked through g->schedlink, guarded by sched.lock.
+ * Global queue: a FIFO of arrays of G pointers (chunks), guarded by
+ * sched.lock.  Moving Gs in and out copies pointers and never touches the
+ * Gs themselves: with a million queued goroutines, walking a list through
+ * g->schedlink costs a cache miss per G.
  */
 #ifndef LIBSCHED_RUNQ_H
 #define LIBSCHED_RUNQ_H
@@ -24,9 +27,20 @@ typedef struct go_runq {
     _Atomic(go_g *) slots[GO_RUNQ_SIZE];
 } go_runq;
 
+#define GO_GCHUNK_SIZE (GO_RUNQ_SIZE / 2 + 1)   /* half a ring plus one */
+
+typedef struct go_gchunk go_gchunk;
+struct go_gchunk {
+    go_gchunk *next;
+    uint32_t head, tail;             /* live entries: gs[head, tail) */
+    go_g *gs[GO_GCHUNK_SIZE];
+};
+
 typedef struct go_gqueue {
-    go_g *head, *tail;
-    int64_t size;
+    go_gchunk *head, *tail;
+    go_gchunk *free;                 /* spare chunks */
+    uint32_t nfree;
+    int64_t size;                    /* Gs queued */
 } go_gqueue;
 
 struct go_p;
@@ -60,9 +74,12 @@ static inline bool go__runq_empty(go_runq *q)
     }
 }
 
+/* Put n Gs (n <= GO_RUNQ_SIZE - queued) at p's tail.  Owner only. */
+void go__runq_put_array(struct go_p *p, go_g *const *gs, uint32_t n);
+
 /* Global queue, sched.lock held. */
-void go__gqueue_push(go_gqueue *q, go_g *g);
-void go__gqueue_push_batch(go_gqueue *q, go_g *head, go_g *tail, int64_t n);
-go_g *go__gqueue_pop(go_gqueue *q);
+void go__gqueue_push(go_gqueue *q, go_g *const *gs, uint32_t n);
+uint32_t go__gqueue_pop(go_gqueue *q, go_g **out, uint32_t max);
+void go__gqueue_free(go_gqueue *q);   /* frees the chunks (shutdown) */
 
 #endif

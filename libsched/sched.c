@@ -109,22 +109,22 @@ static void acquirep(go_m *m, go_p *p)
 
 /* ---- global run queue ---------------------------------------------------- */
 
-static void globrunq_put_locked(go_g *head, go_g *tail, int64_t n)
+static void globrunq_put_locked(go_g *const *gs, uint32_t n)
 {
-    go__gqueue_push_batch(&go__sched.runq, head, tail, n);
+    go__gqueue_push(&go__sched.runq, gs, n);
     atomic_store_explicit(&go__sched.runqsize, go__sched.runq.size, memory_order_relaxed);
 }
 
-void go__globrunq_put_batch(go_g *head, go_g *tail, int64_t n)
+void go__globrunq_put(go_g *const *gs, uint32_t n)
 {
     go__lock_acquire(&go__sched.lock);
-    globrunq_put_locked(head, tail, n);
+    globrunq_put_locked(gs, n);
     go__lock_release(&go__sched.lock);
 }
 
 /* Take a fair share of the global queue (at most max when max > 0): return
- * one G and move the rest to p's ring, which the caller knows is empty
- * enough.  sched.lock held. */
+ * one G and move the rest to p's ring, which the caller knows is empty.
+ * sched.lock held. */
 static go_g *globrunq_get(go_p *p, int64_t max)
 {
     int64_t n = go__sched.runq.size;
@@ -136,11 +136,11 @@ static go_g *globrunq_get(go_p *p, int64_t max)
         n = max;
     if (n > GO_RUNQ_SIZE / 2)
         n = GO_RUNQ_SIZE / 2;
-    go_g *g = go__gqueue_pop(&go__sched.runq);
-    while (--n > 0)
-        go__runq_put(p, go__gqueue_pop(&go__sched.runq), false);
+    go_g *gs[GO_RUNQ_SIZE / 2];
+    uint32_t got = go__gqueue_pop(&go__sched.runq, gs, (uint32_t)n);
     atomic_store_explicit(&go__sched.runqsize, go__sched.runq.size, memory_order_relaxed);
-    return g;
+    go__runq_put_array(p, gs + 1, got - 1);
+    return gs[0];
 }
 
 static inline bool globrunq_maybe_nonempty(void)
@@ -544,10 +544,7 @@ static int64_t new_goid(go_p *p)
 static void ready_global(go_g *g)
 {
     go__note_plain_thread();
-    go__lock_acquire(&go__sched.lock);
-    go__gqueue_push(&go__sched.runq, g);
-    atomic_store_explicit(&go__sched.runqsize, go__sched.runq.size, memory_order_relaxed);
-    go__lock_release(&go__sched.lock);
+    go__globrunq_put(&g, 1);
     if (atomic_load_explicit(&go__sched.npidle, memory_order_relaxed))
         startm(NULL, false);
 }
@@ -685,7 +682,10 @@ static uint32_t gcd(uint32_t a, uint32_t b)
 
 static void sched_init(int nprocs)
 {
+    /* A plain thread may have used the API before this run started. */
+    bool plain_threads = atomic_load(&go__sched.plain_threads);
     memset(&go__sched, 0, sizeof go__sched);
+    atomic_store(&go__sched.plain_threads, plain_threads);
     go__sched.nprocs = nprocs;
     go__sched.allp = calloc((size_t)nprocs, sizeof *go__sched.allp);
     steal_strides = calloc((size_t)nprocs, sizeof *steal_strides);
@@ -713,9 +713,11 @@ static void sched_free(go_m *m0)
     go__lock_acquire(&go__sched.lock);
     last_stats = stats_sum();
     atomic_store(&go__sched.running, false);
+    atomic_store(&go__sched.plain_threads, false);
     go__lock_release(&go__sched.lock);
 
     go__alloc_shutdown();   /* no P here: heap frames go straight to free() */
+    go__gqueue_free(&go__sched.runq);
     for (int i = 0; i < go__sched.nprocs; i++) {
         go__frame_cache_drain(go__sched.allp[i]);
         free(go__sched.allp[i]);

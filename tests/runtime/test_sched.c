@@ -475,11 +475,13 @@ struct sleeper {
 };
 
 static go__waiter *idle_target;
-static _Atomic int idle_noted, idle_parked;
+static _Atomic int idle_started, idle_noted, idle_parked;
 
 static void *idle_waker(void *arg)
 {
     (void)arg;
+    while (!atomic_load(&idle_started))   /* go_run_main resets the note */
+        sched_yield();
     go__note_plain_thread();    /* as the channel API does for plain threads */
     atomic_store(&idle_noted, 1);
     while (!atomic_load(&idle_parked))
@@ -500,6 +502,7 @@ static int sleeper__resume(go_frame *f)
 {
     struct sleeper *fr = (struct sleeper *)f;
     GO_BEGIN(fr);
+    atomic_store(&idle_started, 1);
     while (!atomic_load(&idle_noted))   /* else the deadlock check fires */
         GO_AWAIT(fr, go_yield__begin());
     idle_target = &go__curg()->wait;
@@ -515,6 +518,7 @@ START_TEST(idle_uses_no_cpu)
 {
     atomic_store(&idle_parked, 0);
     atomic_store(&idle_noted, 0);
+    atomic_store(&idle_started, 0);
     struct sleeper *m = go_frame_alloc(&sleeper__info);
     pthread_t t;
     pthread_create(&t, NULL, idle_waker, NULL);
