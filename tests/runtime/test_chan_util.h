@@ -76,6 +76,19 @@ static inline int waiting(go_chan *c, int dir)
     return n;
 }
 
+/* Number of select waiters (of any select) in c's two queues. */
+static inline int select_waiting(go_chan *c)
+{
+    int n = 0;
+    go__lock_acquire(&c->lock);
+    for (go__waiter *w = c->sendq.first; w; w = w->next)
+        n += w->is_select;
+    for (go__waiter *w = c->recvq.first; w; w = w->next)
+        n += w->is_select;
+    go__lock_release(&c->lock);
+    return n;
+}
+
 static inline void sleep_ms(int ms)
 {
     struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
