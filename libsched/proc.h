@@ -102,31 +102,13 @@ struct go_m {
     bool is_main;                 /* the thread that called go_run_main */
 };
 
+/* Grouped by cache line: read-mostly settings, then words each written by
+ * a different kind of event, so that a hot reader is not slowed by a
+ * writer of a neighbour (false sharing). */
 struct go_sched {
-    go__lock lock;
-
-    go_m *midle;                  /* idle Ms */
-    int nmidle;
-    int mcount;                   /* Ms created (or being created) */
-    go_m *allm;
-
+    /* read-mostly during a run */
     go_p **allp;
     int nprocs;
-    go_p *pidle;                  /* idle Ps */
-    _Atomic int npidle;
-    _Atomic int nmspinning;
-
-    go_gqueue runq;               /* global run queue */
-    _Atomic int64_t runqsize;     /* mirror of runq.size for lock-free peeks */
-
-    go_g *gfree;                  /* overflow cache of idle Gs */
-    _Atomic uint32_t ngfree;      /* (read without the lock as a hint) */
-
-    _Atomic(go_gslab *) gslabs;   /* every slab, so every G */
-    go_gslab *gslab;              /* slab for Gs made without a P */
-    uint32_t gslab_used;
-    _Atomic int64_t goidgen;
-
     _Atomic bool running;         /* between go_run_main's start and end */
     _Atomic bool stopping;        /* the main goroutine returned */
     _Atomic bool plain_threads;   /* a plain thread used the API (no deadlock check) */
@@ -134,7 +116,30 @@ struct go_sched {
     const int *main_result_ptr;
     int main_result;
 
-    _Atomic int64_t idle_ns, spinning_ns;
+    /* read by wakep on every spawn and ready */
+    _Alignas(64) _Atomic int npidle;
+    _Atomic int nmspinning;
+
+    /* peeked by every M looking for work */
+    _Alignas(64) _Atomic int64_t runqsize;   /* mirror of runq.size */
+
+    _Alignas(64) _Atomic int64_t goidgen;
+    _Atomic(go_gslab *) gslabs;   /* every slab, so every G */
+
+    /* sched.lock and what it guards */
+    _Alignas(64) go__lock lock;
+    go_m *midle;                  /* idle Ms */
+    int nmidle;
+    int mcount;                   /* Ms created (or being created) */
+    go_m *allm;
+    go_p *pidle;                  /* idle Ps */
+    go_gqueue runq;               /* global run queue */
+    go_g *gfree;                  /* overflow cache of idle Gs */
+    _Atomic uint32_t ngfree;      /* (read without the lock as a hint) */
+    go_gslab *gslab;              /* slab for Gs made without a P */
+    uint32_t gslab_used;
+
+    _Alignas(64) _Atomic int64_t idle_ns, spinning_ns;
     go_p_counters count;          /* counters of work done without a P */
 };
 
