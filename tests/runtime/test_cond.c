@@ -80,15 +80,21 @@ static int wake_main__resume(go_frame *f)
             GO_AWAIT(fr, go_yield__begin());
         }
     }
+    /* signal alternately holding mu (the waiter moves to mu's queue) and
+     * not holding it (the waiter is handed mu and woken at once) */
     if (fr->broadcast) {
         GO_AWAIT(fr, go_mutex_lock__begin(&mu));
         go_cond_broadcast(&cond);
         go_mutex_unlock(&mu);
     } else {
         for (fr->k = 0; fr->k < fr->n; fr->k++) {
-            GO_AWAIT(fr, go_mutex_lock__begin(&mu));
-            go_cond_signal(&cond);
-            go_mutex_unlock(&mu);
+            if (fr->k % 2 == 0) {
+                GO_AWAIT(fr, go_mutex_lock__begin(&mu));
+                go_cond_signal(&cond);
+                go_mutex_unlock(&mu);
+            } else {
+                go_cond_signal(&cond);
+            }
             while (atomic_load(&woken) < fr->k + 1)
                 GO_AWAIT(fr, go_yield__begin());
             /* give a second (wrong) wake-up time to show */
@@ -296,7 +302,7 @@ static const go_func_info queue_main__info = GO_FUNC_INFO(queue_main__resume, st
 static void run_queue(bool plain)
 {
     struct queue_main *root = NEW_FRAME(struct queue_main, queue_main__info);
-    root->n = SCALE(40000, 4000);
+    root->n = SCALE(40000, 20000);
     root->plain = plain;
     plain_n = root->n / 2;
     ck_assert_int_eq(RUN_MAIN(root), 0);
@@ -306,8 +312,10 @@ static void run_queue(bool plain)
     ck_assert_int_eq(produced, total);
     ck_assert_int_eq(consumed, total);
     ck_assert_int_eq(duplicates, 0);
+    int missing = 0;                 /* no ck_assert per item: each one writes */
     for (int v = 0; v < total; v++)
-        ck_assert_int_eq(seen[v], 1);
+        missing += seen[v] != 1;
+    ck_assert_int_eq(missing, 0);
     ck_assert_int_eq(atomic_load(&not_holding), 0);
     ck_assert_int_eq(atomic_load(&max_holders), 1);
     ck_assert_uint_eq(mu.state, 0);

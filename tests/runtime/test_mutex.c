@@ -91,19 +91,19 @@ static void run_exclusion(int workers, int n, int every, bool yield_holding)
 
 START_TEST(exclusion_tight)
 {
-    run_exclusion(8, SCALE(200000, 20000), 1024, false);
+    run_exclusion(8, SCALE(200000, 50000), 1024, false);
 }
 END_TEST
 
 START_TEST(exclusion_yield_outside)
 {
-    run_exclusion(8, SCALE(50000, 5000), 1, false);
+    run_exclusion(8, SCALE(50000, 20000), 1, false);
 }
 END_TEST
 
 START_TEST(exclusion_yield_holding)
 {
-    run_exclusion(8, SCALE(20000, 2000), 4, true);
+    run_exclusion(8, SCALE(20000, 10000), 4, true);
 }
 END_TEST
 
@@ -333,7 +333,7 @@ static const go_func_info mixed_main__info = GO_FUNC_INFO(mixed_main__resume, st
 
 START_TEST(shared_with_plain_threads)
 {
-    int n = SCALE(20000, 2000);
+    int n = SCALE(20000, 10000);
     plain_n = n * 4;
     struct mixed_main *root = NEW_FRAME(struct mixed_main, mixed_main__info);
     root->n = n;
@@ -424,6 +424,36 @@ START_TEST(lock_by_name_in_goroutine)
 }
 END_TEST
 
+/* Locking twice deadlocks; the dump names the wait. */
+struct relock {
+    go_frame hdr;
+    int ret;
+};
+
+static int relock__resume(go_frame *f)
+{
+    struct relock *fr = (struct relock *)f;
+    GO_BEGIN(fr);
+    GO_AWAIT(fr, go_mutex_lock__begin(&mu));
+    GO_AWAIT(fr, go_mutex_lock__begin(&mu));
+    GO_END(fr);
+}
+static const go_func_info relock__info = GO_FUNC_INFO(relock__resume, struct relock);
+
+static void die_relock(void)
+{
+    RUN_MAIN(NEW_FRAME(struct relock, relock__info));
+}
+
+START_TEST(self_deadlock_reported)
+{
+    death d;
+    death_run(die_relock, &d);
+    ck_assert_msg(died_with(&d, "all goroutines are asleep - deadlock!"), "%s", d.err);
+    ck_assert_msg(strstr(d.err, "sync.Mutex.Lock"), "%s", d.err);
+}
+END_TEST
+
 /* The plain functions stay callable by address. */
 START_TEST(callable_by_address)
 {
@@ -449,6 +479,7 @@ int main(void)
     ADD_TEST(s, shared_with_plain_threads);
     ADD_TEST(s, unlock_of_unlocked);
     ADD_TEST(s, lock_by_name_in_goroutine);
+    ADD_TEST(s, self_deadlock_reported);
     ADD_TEST(s, callable_by_address);
     return run_suite(s);
 }

@@ -202,7 +202,7 @@ static const go_func_info mixed_main__info = GO_FUNC_INFO(mixed_main__resume, st
 static void run_mixed(bool plain)
 {
     struct mixed_main *root = NEW_FRAME(struct mixed_main, mixed_main__info);
-    root->n = SCALE(20000, 2000);
+    root->n = SCALE(20000, 10000);
     root->plain = plain;
     plain_n = root->n;
     ck_assert_int_eq(RUN_MAIN(root), 0);

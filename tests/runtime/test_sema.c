@@ -88,7 +88,7 @@ static const go_func_info bound_main__info = GO_FUNC_INFO(bound_main__resume, st
 static void run_bound(int plain)
 {
     struct bound_main *root = NEW_FRAME(struct bound_main, bound_main__info);
-    root->n = SCALE(5000, 500);
+    root->n = SCALE(5000, 2000);
     root->plain = plain;
     plain_n = root->n;
     ck_assert_int_eq(RUN_MAIN(root), 0);

@@ -83,7 +83,7 @@ static const go_func_info rounds_main__info = GO_FUNC_INFO(rounds_main__resume, 
 START_TEST(waiters_released_and_reuse)
 {
     struct rounds_main *root = NEW_FRAME(struct rounds_main, rounds_main__info);
-    root->rounds = SCALE(200, 40);
+    root->rounds = SCALE(200, 100);
     ck_assert_int_eq(RUN_MAIN(root), 0);
     ck_assert_int_eq(atomic_load(&early), 0);
     ck_assert_int_eq(wg.count, 0);
