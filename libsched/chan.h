@@ -134,8 +134,14 @@ static inline bool chan_is_closed(go_chan *c)
 
 static inline void chan_copy(go_chan *c, void *dst, const void *src)
 {
-    if (dst && c->elem_size)
-        memcpy(dst, src, c->elem_size);
+    size_t n = c->elem_size;
+    if (!dst || !n)
+        return;
+    switch (n) {   /* the common sizes as single moves, not a libc call */
+    case 4: memcpy(dst, src, 4); break;
+    case 8: memcpy(dst, src, 8); break;
+    default: memcpy(dst, src, n); break;
+    }
 }
 
 static inline void chan_zero(go_chan *c, void *dst)

@@ -690,7 +690,8 @@ static int close_with_sender_main__resume(go_frame *f_)
         GO_AWAIT(fr, go_yield__begin());
     }
     go_chan_close(fr->c);
-    for (;;) {   /* the sender's panic ends the program */
+    /* The sender's panic ends the program before this loop does. */
+    for (fr->i = 0; fr->i < 1000000; fr->i++) {
         GO_AWAIT(fr, go_yield__begin());
     }
     GO_END(fr);
