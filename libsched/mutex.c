@@ -9,10 +9,16 @@
  * resumes holding it — or queues the G again, at the head, and parks it; the
  * frame never knows.  Starvation mode: a woken waiter that has waited more
  * than 1 ms and loses again sets STARVING; from then on unlock hands the
- * mutex directly to the first waiter (LOCKED is never seen clear by anyone
- * else), and arrivals queue at the tail without trying.  The mutex returns
- * to normal mode when it hands off to its last waiter or to one that waited
- * less than 1 ms.
+ * mutex directly to the first waiter — it sets LOCKED again for it and wakes
+ * it with w->success — and arrivals, seeing STARVING, queue at the tail
+ * without trying.  The mutex returns to normal mode when it hands off to its
+ * last waiter or to one that waited less than 1 ms.
+ *
+ * Plain threads run the same steps with a waiter on their stack, blocking in
+ * go__thread_wait.  No spinning before parking: measured on the 2-CPU build
+ * machine (8 goroutines x 1M locked increments, 10-run means), Go-style
+ * spinning (canSpin's conditions, 4 x 30 pauses) was slower: 99 ms against
+ * 68 ms with GOSCHED_PROCS=2, 88 against 69 with 8 (Go 1.19: 115 and 88).
  *
  * Invariants:
  *   - the waiter count in state equals the length of m->waiters whenever
