@@ -241,13 +241,13 @@ bool go_chan_recv_blocking(go_chan *c, void *elem)
 
 /* ---- non-blocking: Go's selectnbsend / selectnbrecv ----------------------- */
 
-/* Would a send block?  Lock-free, as Go's full(): one racy read, of
- * immutable cap and then of qcount or of the receive queue's head. */
+/* Would a send block?  Lock-free, as Go's full(): one read of mutable
+ * state (cap is immutable): the receive queue's head, or qcount. */
 static bool chan_full(go_chan *c)
 {
     if (c->cap == 0)
         return chan_waitq_empty(&c->recvq);
-    return chan_count(c) == c->cap;
+    return atomic_load_explicit(&c->qcount, memory_order_acquire) == c->cap;
 }
 
 /* Would a receive block?  Lock-free, as Go's empty(). */
@@ -255,7 +255,7 @@ static bool chan_empty(go_chan *c)
 {
     if (c->cap == 0)
         return chan_waitq_empty(&c->sendq);
-    return chan_count(c) == 0;
+    return atomic_load_explicit(&c->qcount, memory_order_acquire) == 0;
 }
 
 bool go__try_send_at(go_chan *c, const void *elem, const char *file, int line)
@@ -287,11 +287,14 @@ bool go_try_recv(go_chan *c, void *elem, bool *ok)
         ok = &ok_unused;
     if (!c)
         return false;
-    /* Fast path, without the lock: empty and not closed means the receive
-     * would block.  Empty, then closed (acquire), then still empty means it
-     * was empty after the close, so it stays empty: ok = false.  An empty
-     * open channel cannot become empty-and-closed between the reads without
-     * the second empty check seeing the final state. */
+    /* Fast path, without the lock (Go's reasoning).  The reads are ordered
+     * (acquire loads): empty, then closed, then empty again.
+     *   - empty, then not closed: since a channel is never reopened, it was
+     *     open when it was seen empty; the receive would have blocked then.
+     *   - closed: the close published every value sent before it (release),
+     *     so if the channel is still empty it is closed and drained for
+     *     ever: ok = false.  Otherwise a value arrived between the first two
+     *     reads; take the lock. */
     if (chan_empty(c)) {
         if (!chan_is_closed(c))
             return false;

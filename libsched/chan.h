@@ -113,10 +113,11 @@ static inline noreturn void chan_thread_block_forever(void)
     go__fatal("a plain thread blocked for ever was woken");
 }
 
-/* Lock-free reads of mutable state, as Go's full() and empty(). */
+/* Lock-free reads of mutable state, as Go's full() and empty(); acquire
+ * loads, so that reads after them are not reordered before them. */
 static inline bool chan_waitq_empty(go__waitq *q)
 {
-    return __atomic_load_n(&q->first, __ATOMIC_RELAXED) == NULL;
+    return __atomic_load_n(&q->first, __ATOMIC_ACQUIRE) == NULL;
 }
 
 static inline size_t chan_count(go_chan *c)

@@ -7,6 +7,7 @@
  *     }()
  *     for i := 0; i < n; i++ { ping <- v; v = <-pong }
  *     close(ping)
+ *     <-pong       // (C frees its channels: wait until the echo is done)
  *
  * Prints "<n> round trips, <ns> ns per round trip".  Usage: pingpong [n].
  */
@@ -51,7 +52,7 @@ struct app {
     int ret;
     int n, i, v;
     go_chan *ping, *pong;
-    int64_t start;
+    int64_t start;       /* then the elapsed time */
 };
 
 static int app__resume(go_frame *f)
@@ -72,8 +73,13 @@ static int app__resume(go_frame *f)
         GO_AWAIT(fr, go_recv__begin(fr->pong, &fr->v));
     }
     go_chan_close(fr->ping);
-    double ns = (double)(now_ns() - fr->start) / fr->n;
-    printf("%d round trips, %.1f ns per round trip\n", fr->v, ns);
+    fr->start = now_ns() - fr->start;
+    /* Wait for the echo goroutine to close pong: then neither channel is
+     * used any more. */
+    GO_AWAIT(fr, go_recv__begin(fr->pong, NULL));
+    go_chan_free(fr->ping);
+    go_chan_free(fr->pong);
+    printf("%d round trips, %.1f ns per round trip\n", fr->v, (double)fr->start / fr->n);
     fr->ret = fr->v == fr->n ? 0 : 1;
     GO_END(fr);
 }

@@ -12,7 +12,8 @@
  *
  * Prints "prime <n> = <p> in <ms> ms" (the 1000th prime is 7919).  The
  * generator and filters are still running when main returns; like Go's,
- * they are abandoned.  Usage: sieve [n].
+ * they are abandoned, and the channels are freed once go_run_main has
+ * returned.  Usage: sieve [n].
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,7 @@ struct app {
     int ret;
     int n, k, prime;
     go_chan *ch;
+    go_chan **chans;     /* every channel made, n + 1 of them */
     int64_t start;
 };
 
@@ -77,13 +79,13 @@ static int app__resume(go_frame *f)
     struct app *fr = (struct app *)f;
     GO_BEGIN(fr);
     fr->start = now_ns();
-    fr->ch = go_chan_make(sizeof(int), 0);
+    fr->ch = fr->chans[0] = go_chan_make(sizeof(int), 0);
     struct generate *g = go_frame_alloc(&generate__info);
     g->ch = fr->ch;
     go_spawn(&g->hdr);
     for (fr->k = 0; fr->k < fr->n; fr->k++) {
         GO_AWAIT(fr, go_recv__begin(fr->ch, &fr->prime));
-        go_chan *next = go_chan_make(sizeof(int), 0);
+        go_chan *next = fr->chans[fr->k + 1] = go_chan_make(sizeof(int), 0);
         struct filter *flt = go_frame_alloc(&filter__info);
         flt->in = fr->ch;
         flt->out = next;
@@ -100,9 +102,16 @@ static const go_func_info app__info = GO_FUNC_INFO(app__resume, struct app);
 
 int main(int argc, char **argv)
 {
+    int n = argc > 1 ? atoi(argv[1]) : 1000;
+    if (n <= 0)
+        n = 1;
+    go_chan **chans = calloc((size_t)n + 1, sizeof *chans);
     struct app *a = go_frame_alloc(&app__info);
-    a->n = argc > 1 ? atoi(argv[1]) : 1000;
-    if (a->n <= 0)
-        a->n = 1;
-    return go_run_main(&a->hdr, &a->ret);
+    a->n = n;
+    a->chans = chans;
+    int ret = go_run_main(&a->hdr, &a->ret);
+    for (int i = 0; i <= n; i++)
+        go_chan_free(chans[i]);
+    free(chans);
+    return ret;
 }
