@@ -1,9 +1,10 @@
 /* chan.h — the channel (Go's hchan) and the steps that chan.c and select.c
  * share: waking a waiter, handing a value over, using the ring buffer.
  *
- * Every function here is called with c->lock held, except chan_wake, which
- * the waker calls after releasing it (Go readies a G only after unlocking).
- * The invariants of the channel are stated at the top of chan.c.
+ * The steps on a channel run with c->lock held, except chan_wake, which
+ * the waker calls after releasing it (Go readies a G only after unlocking),
+ * and the lock-free reads marked as such.  The invariants of the channel
+ * are stated at the top of chan.c.
  *
  * Select waiters: each case of a select enqueues the go__waiter embedded in
  * its go_case (is_select = true).  Exactly one wake-up wins a select: the
