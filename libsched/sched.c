@@ -736,7 +736,8 @@ static void sched_free(go_m *m0)
 
 int go_run_main(go_frame *root, const int *result)
 {
-    if (atomic_load(&go__sched.running) || go__m_tls)
+    static _Atomic bool claimed;   /* one go_run_main at a time */
+    if (go__m_tls || atomic_exchange(&claimed, true))
         go__fatal("go_run_main called while the runtime is running");
     int nprocs = go__env_procs();
     sched_init(nprocs);
@@ -777,5 +778,6 @@ int go_run_main(go_frame *root, const int *result)
             pthread_join(m->thread, NULL);
     int ret = go__sched.main_result;
     sched_free(m0);
+    atomic_store(&claimed, false);
     return ret;
 }
