@@ -45,8 +45,10 @@ struct go_g {
     void *unlock_arg;
     bool yielding;               /* go_yield: requeue instead of parking */
 
-    /* called by the scheduler before resuming a woken G; returns false when
-     * it parked the G again (e.g. a mutex waiter that lost the race) */
+    /* called by the scheduler before resuming a woken G (cleared first, with
+     * go__curg() set); returns false when it parked the G again with
+     * go__park (e.g. a mutex waiter that lost the race): the scheduler then
+     * completes that park as after GO_SUSPEND */
     bool (*retry)(go_g *g);
 
     const char *wait_reason;     /* "chan receive", "select", "sync.Mutex.Lock", … */

@@ -99,7 +99,6 @@ struct go_m {
     go_m *link;                   /* idle list */
     go_m *alllink;                /* all Ms */
     pthread_t thread;
-    bool is_main;                 /* the thread that called go_run_main */
 };
 
 /* Grouped by cache line: read-mostly settings, then words each written by

@@ -745,7 +745,6 @@ int go_run_main(go_frame *root, const int *result)
     go_m *m0 = calloc(1, sizeof *m0);
     if (!m0)
         go__fatal("out of memory starting the scheduler");
-    m0->is_main = true;
     m0->thread = pthread_self();
     go__sched.allm = m0;
     go__sched.mcount = 1;
