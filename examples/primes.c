@@ -5,11 +5,20 @@
  * grows as primes are found.  Prints the first n primes (argv[1], default
  * 10), one per line.  All channels are unbuffered: every number is handed
  * from goroutine to goroutine.  The generator and the filters are still
- * blocked when app returns; go_main abandons them, as Go's main does.
+ * blocked when app returns; go_main abandons them, as Go's main does.  Go's
+ * garbage collector would reclaim their channels; here app records each one
+ * and main frees them once go_main has returned and no goroutine runs.
  */
 #include <gosched.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+static go_chan **chans;   /* every channel app makes, freed by main */
+static int nchans;
+
+static go_chan *make_chan(void) {
+    return chans[nchans++] = go_chan_make(sizeof(int), 0);
+}
 
 GO_FUNC static void generate(go_chan *out) {
     for (int i = 2;; i++)
@@ -24,13 +33,13 @@ GO_FUNC static void filter(go_chan *in, go_chan *out, int prime) {
 }
 
 GO_FUNC static int app(int n) {
-    go_chan *ch = go_chan_make(sizeof(int), 0);
+    go_chan *ch = make_chan();
     go(generate(ch));
     for (int k = 0; k < n; k++) {
         int prime;
         go_recv(ch, &prime);
         printf("%d\n", prime);
-        go_chan *next = go_chan_make(sizeof(int), 0);
+        go_chan *next = make_chan();
         go(filter(ch, next, prime));
         ch = next;
     }
@@ -38,5 +47,15 @@ GO_FUNC static int app(int n) {
 }
 
 int main(int argc, char **argv) {
-    return go_main(app(argc > 1 ? atoi(argv[1]) : 10));
+    int n = argc > 1 ? atoi(argv[1]) : 10;
+    if (n < 0)
+        n = 0;
+    chans = calloc((size_t)n + 1, sizeof *chans);
+    if (!chans)
+        return 1;
+    int status = go_main(app(n));
+    for (int i = 0; i < nchans; i++)
+        go_chan_free(chans[i]);
+    free(chans);
+    return status;
 }
