@@ -1,0 +1,575 @@
+/* analyse.c — what a GO_FUNC's body is made of.
+ *
+ * libclang has no parent links for statements, so each body is mirrored once
+ * into gt_node trees (kids in visiting order, extents as main-file offsets).
+ * On that tree this file finds:
+ *   - locals (VarDecl, with clang_equalCursors identity, so shadowed names
+ *     stay distinct) and parameters;
+ *   - calls: GO_SUSPEND operations and nested GO_FUNC calls (suspension
+ *     points, unless under sizeof), go(...)/go_main(...) glue;
+ *   - has_susp on every node whose subtree evaluates a suspension point;
+ *   - which locals live in the frame: those whose scope, from their
+ *     declaration on, contains a suspension point, and address-taken ones
+ *     whose block contains one anywhere; compound literals likewise;
+ *   - the rejections of docs/transform.md that do not depend on lowering.
+ * Plain (non-GO_FUNC) code is checked for suspension calls, direct GO_FUNC
+ * calls and GO_FUNC addresses.
+ */
+#include "gotransform.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the mirror tree ------------------------------------------------------------ */
+
+struct tb {
+    gt_ctx *ctx;
+    gt_node *parent;
+};
+
+static gt_node *node_new(gt_ctx *ctx, CXCursor c, gt_node *parent)
+{
+    gt_node *n = xcalloc(1, sizeof *n);
+    n->cur = c;
+    n->kind = clang_getCursorKind(c);
+    n->parent = parent;
+    if (!cursor_range(ctx, c, &n->start, &n->end)) {
+        n->start = parent ? parent->start : 0;
+        n->end = n->start;
+    }
+    if (parent) {
+        n->idx = parent->nkids;
+        VEC_PUSH(parent->kids, parent->nkids, parent->capkids, n);
+    }
+    return n;
+}
+
+static enum CXChildVisitResult tb_visit(CXCursor c, CXCursor p, CXClientData data)
+{
+    (void)p;
+    struct tb *t = data;
+    gt_node *n = node_new(t->ctx, c, t->parent);
+    struct tb sub = { t->ctx, n };
+    clang_visitChildren(c, tb_visit, &sub);
+    return CXChildVisit_Continue;
+}
+
+gt_node *tree_build(gt_ctx *ctx, CXCursor c)
+{
+    gt_node *root = node_new(ctx, c, NULL);
+    struct tb t = { ctx, root };
+    clang_visitChildren(c, tb_visit, &t);
+    return root;
+}
+
+static bool is_wrapper(gt_node *n)
+{
+    return n->kind == CXCursor_ParenExpr ||
+           (n->kind == CXCursor_UnexposedExpr && n->nkids == 1);
+}
+
+gt_node *skip_wrappers_up(gt_node *n)
+{
+    while (n->parent && is_wrapper(n->parent))
+        n = n->parent;
+    return n;
+}
+
+gt_node *skip_wrappers_down(gt_node *n)
+{
+    while (is_wrapper(n) && n->nkids == 1)
+        n = n->kids[0];
+    return n;
+}
+
+bool is_scope_node(gt_node *n)
+{
+    return n->kind == CXCursor_CompoundStmt || n->kind == CXCursor_ForStmt;
+}
+
+static gt_node *scope_of(gt_node *n)
+{
+    for (gt_node *p = n->parent; p; p = p->parent)
+        if (is_scope_node(p))
+            return p;
+    return NULL;
+}
+
+gt_node *var_init(gt_node *v)
+{
+    CXCursor init = clang_Cursor_getVarDeclInitializer(v->cur);
+    if (clang_Cursor_isNull(init))
+        return NULL;
+    for (int i = v->nkids - 1; i >= 0; i--)
+        if (clang_equalCursors(v->kids[i]->cur, init))
+            return v->kids[i];
+    /* the initializer cursor may be wrapped differently: take the last expression kid */
+    for (int i = v->nkids - 1; i >= 0; i--)
+        if (clang_isExpression(v->kids[i]->kind))
+            return v->kids[i];
+    return NULL;
+}
+
+/* ---- small text helpers ------------------------------------------------------ */
+
+static unsigned skip_ws(const gt_source *s, unsigned a, unsigned z)
+{
+    while (a < z) {
+        char ch = s->text[a];
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v')
+            a++;
+        else if (ch == '/' && a + 1 < z && s->text[a + 1] == '*') {
+            const char *e = strstr(s->text + a + 2, "*/");
+            a = e ? (unsigned)(e - s->text) + 2 : z;
+        } else if (ch == '/' && a + 1 < z && s->text[a + 1] == '/') {
+            while (a < z && s->text[a] != '\n')
+                a++;
+        } else if (ch == '\\' && a + 1 < z && s->text[a + 1] == '\n')
+            a += 2;
+        else
+            break;
+    }
+    return a;
+}
+
+static char *trimmed(const gt_source *s, unsigned a, unsigned z)
+{
+    a = skip_ws(s, a, z);
+    while (z > a && strchr(" \t\r\n\f\v", s->text[z - 1]))
+        z--;
+    char *r = xcalloc(z - a + 1, 1);
+    memcpy(r, s->text + a, z - a);
+    return r;
+}
+
+static bool all_op_chars(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!strchr("+-*/%<>=!&|^~,?:", *s))
+            return false;
+    return true;
+}
+
+char *op_token(gt_ctx *ctx, gt_node *n)
+{
+    const gt_source *s = &ctx->src;
+    char *op = NULL;
+    switch (n->kind) {
+    case CXCursor_BinaryOperator:
+    case CXCursor_CompoundAssignOperator:
+        if (n->nkids == 2 && n->kids[0]->end <= n->kids[1]->start)
+            op = trimmed(s, n->kids[0]->end, n->kids[1]->start);
+        break;
+    case CXCursor_UnaryOperator:
+        if (n->nkids == 1) {
+            gt_node *k = n->kids[0];
+            op = k->start > n->start ? trimmed(s, n->start, k->start) : trimmed(s, k->end, n->end);
+        }
+        break;
+    default:
+        break;
+    }
+    if (op && !all_op_chars(op)) {
+        free(op);
+        op = NULL;
+    }
+    return op;
+}
+
+/* Roles of a ForStmt's children, recovered from the ';' inside its parentheses. */
+void for_roles(gt_ctx *ctx, gt_node *n, gt_node **init, gt_node **cond, gt_node **inc,
+               gt_node **body)
+{
+    *init = *cond = *inc = NULL;
+    *body = n->nkids ? n->kids[n->nkids - 1] : NULL;
+    const gt_source *s = &ctx->src;
+    unsigned semi[2] = { 0, 0 };
+    int nsemi = 0, depth = 0;
+    unsigned a = skip_ws(s, n->start, n->end);
+    if (strncmp(s->text + a, "for", 3) != 0 || !range_rewritable(ctx, n->start, n->start + 3)) {
+        /* a for produced by a macro: only the unambiguous shapes */
+        if (n->nkids == 4) {
+            *init = n->kids[0];
+            *cond = n->kids[1];
+            *inc = n->kids[2];
+        }
+        return;
+    }
+    for (unsigned k = a + 3; k < n->end && nsemi < 2; k++) {
+        k = skip_ws(s, k, n->end);
+        char ch = s->text[k];
+        if (ch == '"' || ch == '\'') {
+            for (k++; k < n->end && s->text[k] != ch; k++)
+                if (s->text[k] == '\\')
+                    k++;
+        } else if (ch == '(')
+            depth++;
+        else if (ch == ')')
+            depth--;
+        else if (ch == ';' && depth == 1)
+            semi[nsemi++] = k;
+    }
+    for (int i = 0; i + 1 < n->nkids; i++) {
+        gt_node *k = n->kids[i];
+        if (k->start < semi[0] || (k->kind == CXCursor_DeclStmt && k->start <= semi[0]))
+            *init = k;
+        else if (k->start < semi[1])
+            *cond = k;
+        else
+            *inc = k;
+    }
+}
+
+/* ---- GO_FUNC bodies -------------------------------------------------------- */
+
+typedef struct an {
+    gt_ctx *ctx;
+    gt_func *f;                    /* NULL for plain code */
+    gt_node **susp;                /* suspension points, source order */
+    int nsusp, capsusp;
+    gt_node **lits;                /* compound literals */
+    int nlits, caplits;
+    gt_node *first_alloca;
+    bool ok;
+} an;
+
+static const char *const setjmp_names[] = {
+    "setjmp", "_setjmp", "__setjmp", "sigsetjmp", "__sigsetjmp", "longjmp", "_longjmp",
+    "siglongjmp", "__longjmp_chk", "__builtin_setjmp", "__builtin_longjmp", NULL,
+};
+
+static bool is_setjmp(const char *name)
+{
+    for (int i = 0; setjmp_names[i]; i++)
+        if (!strcmp(name, setjmp_names[i]))
+            return true;
+    return false;
+}
+
+static gt_local *local_of(gt_func *f, CXCursor decl)
+{
+    if (!f)
+        return NULL;
+    for (int i = 0; i < f->nlocals; i++)
+        if (clang_equalCursors(f->locals[i]->decl, decl))
+            return f->locals[i];
+    return NULL;
+}
+
+/* The go()/go_main() invocation whose single argument is exactly this call. */
+static const gt_macro *glue_macro(gt_ctx *ctx, gt_node *call)
+{
+    const gt_macro *best = NULL;
+    for (int i = 0; i < ctx->nmacros; i++) {
+        const gt_macro *m = &ctx->macros[i];
+        if ((strcmp(m->name, "go") && strcmp(m->name, "go_main")) || !(m->start < call->start) ||
+            !(call->end < m->end))
+            continue;
+        if (!best || m->end - m->start < best->end - best->start)
+            best = m;
+    }
+    if (!best)
+        return NULL;
+    const gt_source *s = &ctx->src;
+    unsigned a = best->start + (unsigned)strlen(best->name);
+    a = skip_ws(s, a, best->end);
+    if (s->text[a] != '(' || s->text[best->end - 1] != ')')
+        return NULL;
+    char *arg = trimmed(s, a + 1, best->end - 1);
+    char *callt = trimmed(s, call->start, call->end);
+    bool whole = !strcmp(arg, callt);
+    free(arg);
+    free(callt);
+    return whole ? best : NULL;
+}
+
+static bool is_callee_position(gt_node *ref)
+{
+    gt_node *n = skip_wrappers_up(ref);
+    return n->parent && n->parent->kind == CXCursor_CallExpr && n->idx == 0;
+}
+
+static void classify_call(an *A, gt_node *n, bool uneval)
+{
+    gt_ctx *ctx = A->ctx;
+    CXCursor callee = clang_getCursorReferenced(n->cur);
+    if (clang_Cursor_isNull(callee) || clang_getCursorKind(callee) != CXCursor_FunctionDecl)
+        return;
+    char *usr = cx_string(clang_getCursorUSR(callee));
+    char *name = cx_string(clang_getCursorSpelling(callee));
+    gt_func *g = func_by_usr(ctx, usr);
+    if (usr_is_suspend(ctx, usr)) {
+        if (!A->f) {
+            diag_error(&ctx->diags, n->start,
+                       "'%s' can suspend: call it inside a GO_FUNC (or use the _blocking "
+                       "variant on a plain thread)", name);
+            A->ok = false;
+        } else if (!uneval) {
+            n->call = CALL_SUSPEND;
+            n->callee_name = xstrdup(name);
+            VEC_PUSH(A->susp, A->nsusp, A->capsusp, n);
+        }
+    } else if (g) {
+        const gt_macro *m = glue_macro(ctx, n);
+        n->callee = g;
+        if (m) {
+            n->glue = m;
+            n->call = strcmp(m->name, "go") ? CALL_MAIN : CALL_SPAWN;
+            if (n->call == CALL_MAIN && A->f) {
+                diag_error(&ctx->diags, m->start, "go_main() cannot be used inside a GO_FUNC");
+                A->ok = false;
+            }
+        } else if (!A->f) {
+            diag_error(&ctx->diags, n->start,
+                       "'%s' is a GO_FUNC: call it from a GO_FUNC, or start it with go(%s(...)) "
+                       "or go_main(%s(...))", name, name, name);
+            A->ok = false;
+        } else if (!uneval) {
+            n->call = CALL_GOFUNC;
+            VEC_PUSH(A->susp, A->nsusp, A->capsusp, n);
+        }
+    } else if (A->f && is_setjmp(name)) {
+        diag_error(&ctx->diags, n->start,
+                   "'%s' cannot be used in a GO_FUNC: its frame is not a native stack frame", name);
+        A->ok = false;
+    } else if (A->f && (!strcmp(name, "alloca") || !strcmp(name, "__builtin_alloca") ||
+                        !strcmp(name, "__builtin_alloca_with_align"))) {
+        if (!A->first_alloca)
+            A->first_alloca = n;
+    }
+    free(usr);
+    free(name);
+}
+
+static void walk(an *A, gt_node *n, bool uneval)
+{
+    gt_ctx *ctx = A->ctx;
+    if (n->kind == CXCursor_UnaryExpr)
+        uneval = true;             /* sizeof / _Alignof operands are not evaluated */
+    n->unevaluated = uneval;
+    switch (n->kind) {
+    case CXCursor_VarDecl:
+        if (A->f) {
+            gt_local *l = xcalloc(1, sizeof *l);
+            l->decl = n->cur;
+            l->name = cx_string(clang_getCursorSpelling(n->cur));
+            l->type = clang_getCursorType(n->cur);
+            l->decl_node = n;
+            l->scope = scope_of(n);
+            enum CX_StorageClass sc = clang_Cursor_getStorageClass(n->cur);
+            l->is_static = sc == CX_SC_Static || sc == CX_SC_Extern;
+            l->is_vla = type_is_vla(l->type);
+            l->addr_taken = type_is_array(l->type);
+            n->local = l;
+            VEC_PUSH(A->f->locals, A->f->nlocals, A->f->caplocals, l);
+        }
+        break;
+    case CXCursor_DeclRefExpr: {
+        CXCursor ref = clang_getCursorReferenced(n->cur);
+        enum CXCursorKind rk = clang_getCursorKind(ref);
+        if (rk == CXCursor_VarDecl || rk == CXCursor_ParmDecl) {
+            n->local = local_of(A->f, ref);
+            if (n->local && !uneval) {
+                gt_node *u = skip_wrappers_up(n);
+                while (u->parent && (u->parent->kind == CXCursor_MemberRefExpr ||
+                                     u->parent->kind == CXCursor_ArraySubscriptExpr) &&
+                       u->idx == 0)
+                    u = skip_wrappers_up(u->parent);
+                if (u->parent && u->parent->kind == CXCursor_UnaryOperator) {
+                    char *op = op_token(ctx, u->parent);
+                    if (op && !strcmp(op, "&"))
+                        n->local->addr_taken = true;
+                    free(op);
+                }
+            }
+        } else if (rk == CXCursor_FunctionDecl && !is_callee_position(n)) {
+            char *usr = cx_string(clang_getCursorUSR(ref));
+            gt_func *g = func_by_usr(ctx, usr);
+            if (g) {
+                diag_error(&ctx->diags, n->start,
+                           "cannot take the address of GO_FUNC '%s' (it has no native entry "
+                           "point; start it with go() or call it)", g->name);
+                A->ok = false;
+            }
+            free(usr);
+        }
+        break;
+    }
+    case CXCursor_CallExpr:
+        classify_call(A, n, uneval);
+        break;
+    case CXCursor_CompoundLiteralExpr:
+        if (A->f && !uneval)
+            VEC_PUSH(A->lits, A->nlits, A->caplits, n);
+        break;
+    default:
+        break;
+    }
+    for (int i = 0; i < n->nkids; i++)
+        walk(A, n->kids[i], uneval);
+    if ((n->call == CALL_SUSPEND || n->call == CALL_GOFUNC) && !uneval)
+        n->has_susp = true;
+    for (int i = 0; i < n->nkids; i++)
+        if (n->kids[i]->has_susp)
+            n->has_susp = true;
+}
+
+static bool is_ident_char(char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool susp_in(an *A, unsigned a, unsigned z)
+{
+    for (int i = 0; i < A->nsusp; i++)
+        if (A->susp[i]->start >= a && A->susp[i]->start < z)
+            return true;
+    return false;
+}
+
+static bool in_static_init(gt_node *n)
+{
+    for (gt_node *p = n->parent; p; p = p->parent)
+        if (p->kind == CXCursor_VarDecl && p->local && p->local->is_static)
+            return true;
+    return false;
+}
+
+static bool params_and_locals(an *A, gt_func *f, gt_node *root)
+{
+    gt_ctx *ctx = A->ctx;
+    int pi = 0;
+    for (int i = 0; i < root->nkids; i++) {
+        gt_node *k = root->kids[i];
+        if (k->kind != CXCursor_ParmDecl)
+            continue;
+        gt_local *l = xcalloc(1, sizeof *l);
+        l->decl = k->cur;
+        l->name = cx_string(clang_getCursorSpelling(k->cur));
+        if (!*l->name) {
+            free(l->name);
+            l->name = xprintf("__p%d", pi);
+        }
+        pi++;
+        l->type = clang_getCursorType(k->cur);
+        l->is_param = l->hoisted = true;
+        char *decl_name = xstrdup(l->name);
+        char *td = type_decl(ctx, l->type, "@", true, true);
+        if (!td) {
+            diag_error(&ctx->diags, k->start,
+                       "the type of parameter '%s' cannot be named outside the function",
+                       l->name);
+            A->ok = false;
+        } else {
+            l->field = frame_field(f, decl_name, l->type, td, NULL, ctx);
+            free(td);
+        }
+        free(decl_name);
+        k->local = l;
+        VEC_PUSH(f->locals, f->nlocals, f->caplocals, l);
+    }
+    return A->ok;
+}
+
+bool analyse_func(gt_ctx *ctx, gt_func *f)
+{
+    an A = { .ctx = ctx, .f = f, .ok = true };
+    CXCursor def = f->def;
+    if (clang_isFunctionTypeVariadic(clang_getCursorType(def))) {
+        diag_error(&ctx->diags, cursor_offset(ctx, def),
+                   "a GO_FUNC cannot be variadic ('%s' takes '...')", f->name);
+        return false;
+    }
+    gt_node *root = tree_build(ctx, def);
+    f->body = root->nkids ? root->kids[root->nkids - 1] : NULL;
+    if (!f->body || f->body->kind != CXCursor_CompoundStmt) {
+        diag_error(&ctx->diags, f->def_start, "cannot find the body of GO_FUNC '%s'", f->name);
+        return false;
+    }
+    /* the frame pointer's name must not capture a name the body uses */
+    f->fr = "fr";
+    for (unsigned k = f->def_start; k + 2 <= f->def_end; k++) {
+        const char *t = ctx->src.text;
+        if (t[k] == 'f' && t[k + 1] == 'r' && (k == 0 || !is_ident_char(t[k - 1])) &&
+            !is_ident_char(t[k + 2])) {
+            f->fr = "go__fr";
+            break;
+        }
+    }
+    if (!params_and_locals(&A, f, root))
+        return false;
+    walk(&A, root, false);
+
+    /* which locals live in the frame */
+    for (int i = 0; i < f->nlocals; i++) {
+        gt_local *l = f->locals[i];
+        if (l->is_param || l->is_static || !l->scope)
+            continue;
+        bool after = susp_in(&A, l->decl_node->start, l->scope->end);
+        bool anywhere = susp_in(&A, l->scope->start, l->scope->end);
+        l->hoisted = after || (l->addr_taken && anywhere);
+        if (!l->hoisted)
+            continue;
+        if (l->is_vla) {
+            diag_error(&ctx->diags, cursor_offset(ctx, l->decl),
+                       "variable-length array '%s' lives across a suspension point; use a heap "
+                       "buffer (malloc) instead", l->name);
+            A.ok = false;
+            continue;
+        }
+        char *td = type_decl(ctx, l->type, "@", true, false);
+        if (!td) {
+            diag_error(&ctx->diags, cursor_offset(ctx, l->decl),
+                       "the type of '%s' cannot be named outside the function, but '%s' lives "
+                       "across a suspension point; declare the type at file scope", l->name,
+                       l->name);
+            A.ok = false;
+            continue;
+        }
+        gt_node *scope = l->scope == f->body ? NULL : l->scope;
+        l->field = frame_field(f, l->name, l->type, td, scope, ctx);
+        free(td);
+    }
+    /* compound literals whose block continues past a suspension point */
+    for (int i = 0; i < A.nlits; i++) {
+        gt_node *n = A.lits[i];
+        gt_node *scope = scope_of(n);
+        if (!scope || in_static_init(n) || !susp_in(&A, n->start, scope->end))
+            continue;
+        CXType t = clang_getCursorType(n->cur);
+        char *td = type_decl(ctx, t, "@", true, false);
+        if (!td || type_is_vla(t)) {
+            diag_error(&ctx->diags, n->start,
+                       "this compound literal lives across a suspension point but its type "
+                       "cannot be named outside the function");
+            A.ok = false;
+            free(td);
+            continue;
+        }
+        n->hoist = frame_field(f, "__cl", t, td, scope == f->body ? NULL : scope, ctx);
+        free(td);
+    }
+    if (A.first_alloca && A.nsusp > 0) {
+        diag_error(&ctx->diags, A.first_alloca->start,
+                   "alloca() memory would live across a suspension point of '%s'; use a heap "
+                   "buffer (malloc) instead", f->name);
+        A.ok = false;
+    }
+    free(A.susp);
+    free(A.lits);
+    f->analysed_ok = A.ok;
+    return A.ok;
+}
+
+gt_node *analyse_plain(gt_ctx *ctx, CXCursor def, bool *ok)
+{
+    an A = { .ctx = ctx, .f = NULL, .ok = true };
+    gt_node *root = tree_build(ctx, def);
+    walk(&A, root, false);
+    free(A.susp);
+    free(A.lits);
+    *ok = A.ok;
+    return root;
+}

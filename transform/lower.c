@@ -1,0 +1,919 @@
+/* lower.c — statement and expression lowering of a GO_FUNC body into edits.
+ *
+ * Rules (docs/transform.md has the reasoning):
+ *   - every reference to a frame-resident local or parameter becomes FR->x;
+ *   - a suspension point k becomes
+ *         FR->hdr.state = k; if (go_x__begin(args) == GO_WAIT) return GO_SUSPEND; go__Lk: ;
+ *     (a nested GO_FUNC call: bind the child frame, go_frame_call, return
+ *     GO_CALL, go__Lk), then its value is read into a frame temporary that
+ *     replaces the call in the expression;
+ *   - these "pre-statements" go before the statement that contains the
+ *     suspension, which is wrapped in braces; &&, ||, ?: and , whose later
+ *     operand suspends become if/else so only the operands C would evaluate
+ *     run, in C's order; loop conditions with suspensions move inside a
+ *     for(;;) so they run on every iteration (continue → goto the condition);
+ *   - declarations of frame-resident locals become assignments in place.
+ * Statements are lowered inner first: an outer rewrite renders its parts
+ * with the inner edits already applied.
+ */
+#include "gotransform.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct lw {
+    gt_ctx *ctx;
+    gt_func *f;                    /* NULL for plain functions */
+    const char *fr;
+    gt_node *stmt;                 /* statement being lowered: scope of its temps */
+    bool ok;
+    gt_func ***callees;            /* where used callees are recorded */
+    int *ncallees, *capcallees;
+} lw;
+
+static void fail(lw *L, unsigned off, const char *msg)
+{
+    diag_error(&L->ctx->diags, off, "%s", msg);
+    L->ok = false;
+}
+
+static void use_callee(lw *L, gt_func *g)
+{
+    for (int i = 0; i < *L->ncallees; i++)
+        if ((*L->callees)[i] == g)
+            return;
+    VEC_PUSH(*L->callees, *L->ncallees, *L->capcallees, g);
+}
+
+/* ---- frame fields ------------------------------------------------------------ */
+
+static bool field_name_taken(gt_func *f, const char *name)
+{
+    if (!strcmp(name, "hdr") || !strcmp(name, "__ret") || !strcmp(name, "__callee"))
+        return true;
+    for (int i = 0; i < f->nfields; i++)
+        if (!strcmp(f->fields[i]->name, name))
+            return true;
+    return false;
+}
+
+gt_field *frame_field(gt_func *f, const char *base, CXType t, const char *tmpl, gt_node *scope,
+                      gt_ctx *ctx)
+{
+    (void)ctx;
+    gt_field *fd = xcalloc(1, sizeof *fd);
+    if (!strncmp(base, "__", 2)) {
+        fd->name = xprintf("%s%d", base, ++f->ntemps);
+    } else {
+        fd->name = xstrdup(base);
+        for (int k = 1; field_name_taken(f, fd->name); k++) {
+            free(fd->name);
+            fd->name = xprintf("%s__%d", base, k);
+        }
+    }
+    const char *at = strchr(tmpl, '@');
+    fd->type_decl = at ? xprintf("%.*s%s%s", (int)(at - tmpl), tmpl, fd->name, at + 1)
+                       : xprintf("%s %s", tmpl, fd->name);
+    fd->scope = scope;
+    if (t.kind == CXType_Invalid) {
+        fd->size = fd->align = 4;
+    } else {
+        fd->size = clang_Type_getSizeOf(t);
+        fd->align = clang_Type_getAlignOf(t);
+    }
+    VEC_PUSH(f->fields, f->nfields, f->capfields, fd);
+    return fd;
+}
+
+static gt_field *temp(lw *L, CXType t, unsigned off)
+{
+    char *td = t.kind == CXType_Invalid ? xstrdup("int @") : type_decl(L->ctx, t, "@", true, false);
+    if (!td) {
+        fail(L, off, "the type of this value cannot be named outside the function");
+        td = xstrdup("int @");
+    }
+    gt_node *scope = L->stmt && L->stmt != L->f->body ? L->stmt : NULL;
+    gt_field *fd = frame_field(L->f, "__t", t, td, scope, L->ctx);
+    free(td);
+    return fd;
+}
+
+static int new_state(lw *L, gt_node *n)
+{
+    gt_func *f = L->f;
+    VEC_PUSH(f->lines, f->nstates, f->capstates, (int)src_line(&L->ctx->src, n->start));
+    return f->nstates - 1;
+}
+
+static bool rewritable(lw *L, gt_node *n)
+{
+    if (n->end > n->start && range_rewritable(L->ctx, n->start, n->end))
+        return true;
+    fail(L, n->start,
+         "cannot lower this suspension point: the code around it comes from a macro body "
+         "(call the suspending function directly)");
+    return false;
+}
+
+/* ---- leaf edits ---------------------------------------------------------------- */
+
+static void leaf_refs(lw *L, gt_node *n)
+{
+    if (n->kind == CXCursor_DeclRefExpr && n->local && n->local->field) {
+        gt_local *l = n->local;
+        size_t len = strlen(l->name);
+        bool exact = n->end - n->start == len && !strncmp(L->ctx->src.text + n->start, l->name, len);
+        if (!exact || !range_rewritable(L->ctx, n->start, n->end)) {
+            const gt_macro *m = macro_at(L->ctx, n->start, n->end);
+            diag_error(&L->ctx->diags, n->start,
+                       "'%s' lives in the frame of '%s' but is named inside the body of macro "
+                       "'%s'; pass it to the macro as an argument", l->name, L->f->name,
+                       m ? m->name : "?");
+            L->ok = false;
+        } else {
+            char *t = xprintf("%s->%s", L->fr, l->field->name);
+            edit_simple(L->ctx, n->start, n->end, t);
+            free(t);
+        }
+    }
+    for (int i = 0; i < n->nkids; i++)
+        leaf_refs(L, n->kids[i]);
+}
+
+static bool is_loop(gt_node *n)
+{
+    return n->kind == CXCursor_WhileStmt || n->kind == CXCursor_DoStmt ||
+           n->kind == CXCursor_ForStmt;
+}
+
+static int rewrite_continues(lw *L, gt_node *n, int label)
+{
+    int count = 0;
+    for (int i = 0; i < n->nkids; i++) {
+        gt_node *k = n->kids[i];
+        if (k->kind == CXCursor_ContinueStmt) {
+            if (strncmp(L->ctx->src.text + k->start, "continue", 8) ||
+                !range_rewritable(L->ctx, k->start, k->end)) {
+                fail(L, k->start, "cannot lower a 'continue' produced by a macro in a loop "
+                                  "whose condition suspends");
+                continue;
+            }
+            char *t = xprintf("goto go__c%d", label);
+            edit_simple(L->ctx, k->start, k->end, t);
+            free(t);
+            count++;
+        } else if (!is_loop(k)) {
+            count += rewrite_continues(L, k, label);
+        }
+    }
+    return count;
+}
+
+static bool loop_needs_rewrite(lw *L, gt_node *n, gt_node **body)
+{
+    if (n->kind == CXCursor_DoStmt && n->nkids == 2) {
+        *body = n->kids[0];
+        return n->kids[1]->has_susp;
+    }
+    if (n->kind == CXCursor_ForStmt) {
+        gt_node *init, *cond, *inc;
+        for_roles(L->ctx, n, &init, &cond, &inc, body);
+        return (cond && cond->has_susp) || (inc && inc->has_susp);
+    }
+    return false;
+}
+
+static void continue_labels(lw *L, gt_node *n)
+{
+    gt_node *body = NULL;
+    if (loop_needs_rewrite(L, n, &body) && body) {
+        int label = L->f->nconts + 1;
+        if (rewrite_continues(L, body, label) > 0) {
+            n->cont_label = label;
+            L->f->nconts++;
+        }
+    }
+    for (int i = 0; i < n->nkids; i++)
+        continue_labels(L, n->kids[i]);
+}
+
+/* ---- expressions ------------------------------------------------------------------ */
+
+static void lower_expr(lw *L, gt_node *n, ob *pre);
+
+static void src(ob *b, gt_node *n) { ob_src(b, n->start, n->end); }
+
+static char *render_node(lw *L, gt_node *n)
+{
+    strbuf s = { 0 };
+    render(L->ctx, n->start, n->end, &s);
+    return sb_take(&s);
+}
+
+/* The struct a callee's frame is known as here: its full frame when defined
+ * earlier in this file (or it is the current function), else its prefix. */
+static const char *callee_struct(lw *L, gt_func *g)
+{
+    if (g->defined_here && L->f && (g == L->f || g->def_order < L->f->def_order))
+        return "frame";
+    return "head";
+}
+
+static char *args_text(lw *L, gt_node *call, ob *b)
+{
+    /* renders ", a0, a1" into b; returns NULL on a macro-made argument */
+    for (int i = 1; i < call->nkids; i++) {
+        gt_node *a = call->kids[i];
+        if (!(call->start < a->start && a->end < call->end) ||
+            !range_rewritable(L->ctx, a->start, a->end)) {
+            fail(L, a->start, "cannot lower this call: its argument comes from a macro body");
+            return NULL;
+        }
+        ob_gen(b, ", ");
+        src(b, a);
+    }
+    return "";
+}
+
+static void glue(lw *L, gt_node *n)
+{
+    gt_func *g = n->callee;
+    const gt_macro *m = n->glue;
+    use_callee(L, g);
+    ob b;
+    ob_init(&b, L->ctx, m->start);
+    if (n->call == CALL_MAIN) {
+        CXType rt = clang_getResultType(clang_getCursorType(g->decl));
+        if (clang_getCanonicalType(rt).kind != CXType_Int) {
+            fail(L, n->start, "go_main() needs a GO_FUNC returning int");
+            return;
+        }
+        g->used_in_main = true;
+        ob_gen(&b, "%s__main(%s__bind(go_frame_alloc(&%s__info)", g->name, g->name, g->name);
+    } else {
+        ob_gen(&b, "go_spawn(%s__bind(go_frame_alloc(&%s__info)", g->name, g->name);
+    }
+    if (!args_text(L, n, &b)) {
+        free(ob_finish(&b, m->end));
+        return;
+    }
+    ob_gen(&b, "))");
+    edit_add(L->ctx, m->start, m->end, ob_finish(&b, m->end));
+}
+
+static void hoist_literal(lw *L, gt_node *n)
+{
+    if (!range_rewritable(L->ctx, n->start, n->end)) {
+        fail(L, n->start, "this compound literal lives across a suspension point but is "
+                          "produced by a macro; declare a local variable instead");
+        return;
+    }
+    CXType t = clang_getCursorType(n->cur);
+    char *tp = type_decl(L->ctx, t, type_is_array(t) ? "(*)" : "*", true, false);
+    char *lit = render_node(L, n);
+    ob b;
+    ob_init(&b, L->ctx, n->start);
+    ob_gen(&b, "(*(%s)__builtin_memcpy(&%s->%s, &", tp ? tp : "void *", L->fr, n->hoist->name);
+    ob_src(&b, n->start, n->end);
+    ob_gen(&b, ", sizeof %s->%s))", L->fr, n->hoist->name);
+    edit_add(L->ctx, n->start, n->end, ob_finish(&b, n->end));
+    free(tp);
+    free(lit);
+}
+
+/* Edits that do not depend on suspension: compound literals kept in the
+ * frame, go()/go_main() glue. */
+static void lower_pure(lw *L, gt_node *n)
+{
+    for (int i = 0; i < n->nkids; i++)
+        lower_pure(L, n->kids[i]);
+    if (n->kind == CXCursor_CompoundLiteralExpr && n->hoist)
+        hoist_literal(L, n);
+    if (n->kind == CXCursor_CallExpr && (n->call == CALL_SPAWN || n->call == CALL_MAIN))
+        glue(L, n);
+}
+
+/* A suspension point: pre-statements into `pre`; the call is replaced by its
+ * value (a frame temporary) when want_value. */
+static void suspend_call(lw *L, gt_node *n, ob *pre, bool want_value)
+{
+    gt_ctx *ctx = L->ctx;
+    const char *FR = L->fr;
+    if (!rewritable(L, n))
+        return;
+    gt_node *up = skip_wrappers_up(n);
+    if (up->parent && up->parent->start == n->start && up->parent->end == n->end &&
+        macro_at(ctx, n->start, n->end) && !clang_isStatement(up->parent->kind) &&
+        up->parent->kind != CXCursor_VarDecl) {
+        fail(L, n->start, "a suspension point cannot be part of a larger macro; call the "
+                          "suspending function directly");
+        return;
+    }
+    for (int i = 1; i < n->nkids; i++)
+        lower_expr(L, n->kids[i], pre);
+    CXType rt = clang_getCursorType(n->cur);
+    bool is_void = type_is_void(rt);
+    int k = new_state(L, n);
+    gt_field *t = NULL;
+    if (n->call == CALL_SUSPEND) {
+        char *twin = xprintf("%s__begin", n->callee_name);
+        if (!fn_name_declared(ctx, twin)) {
+            diag_error(&ctx->diags, n->start,
+                       "'%s' is marked GO_SUSPEND but '%s' is not declared (see gosched/ops.h)",
+                       n->callee_name, twin);
+            L->ok = false;
+        }
+        if (!type_is_scalar_result(rt)) {
+            fail(L, n->start, "a GO_SUSPEND operation must return void, an integer or a "
+                              "pointer (its value passes through go__result())");
+        }
+        ob_gen(pre, "%s->hdr.state = %d; if (%s(", FR, k, twin);
+        free(twin);
+        for (int i = 1; i < n->nkids; i++) {
+            if (i > 1)
+                ob_gen(pre, ", ");
+            src(pre, n->kids[i]);
+        }
+        ob_gen(pre, ") == GO_WAIT) return GO_SUSPEND; go__L%d: ; ", k);
+        if (want_value && !is_void) {
+            t = temp(L, rt, n->start);
+            char *tn = type_name(ctx, rt, true);
+            ob_gen(pre, "%s->%s = (%s)go__result(); ", FR, t->name, tn ? tn : "long");
+            free(tn);
+        }
+    } else {
+        gt_func *g = n->callee, *f = L->f;
+        use_callee(L, g);
+        bool inline_child = g->defined_here && g != f && g->def_order < f->def_order;
+        if (inline_child) {
+            bool known = false;
+            for (int i = 0; i < f->ninline; i++)
+                known |= f->inline_callees[i] == g;
+            if (!known)
+                VEC_PUSH(f->inline_callees, f->ninline, f->capinline, g);
+            ob_gen(pre, "%s->hdr.state = %d; %s->__callee.%s.hdr = GO_FRAME_INIT(&%s__info); "
+                        "go_frame_call(&%s->hdr, %s__bind(&%s->__callee.%s",
+                   FR, k, FR, g->name, g->name, FR, g->name, FR, g->name);
+            args_text(L, n, pre);
+            ob_gen(pre, ")); return GO_CALL; go__L%d: ; ", k);
+            if (want_value && !is_void) {
+                t = temp(L, rt, n->start);
+                ob_gen(pre, "%s->%s = %s->__callee.%s.__ret; ", FR, t->name, FR, g->name);
+            }
+        } else {
+            f->heap_children = true;
+            ob_gen(pre, "%s->hdr.state = %d; %s->__callee.go__heap = %s__bind(go_frame_alloc(&%s__info)",
+                   FR, k, FR, g->name, g->name);
+            args_text(L, n, pre);
+            ob_gen(pre, "); go_frame_call(&%s->hdr, %s->__callee.go__heap); return GO_CALL; "
+                        "go__L%d: ; ", FR, FR, k);
+            if (want_value && !is_void) {
+                t = temp(L, rt, n->start);
+                ob_gen(pre, "%s->%s = ((struct %s__%s *)%s->__callee.go__heap)->__ret; ", FR,
+                       t->name, g->name, callee_struct(L, g), FR);
+            }
+            ob_gen(pre, "go_frame_free(%s->__callee.go__heap); ", FR);
+        }
+    }
+    if (want_value) {
+        char *v = t ? xprintf("%s->%s", FR, t->name) : xstrdup("((void)0)");
+        edit_simple(ctx, n->start, n->end, v);
+        free(v);
+    }
+}
+
+static bool is_designator(lw *L, gt_node *n)
+{
+    char ch = L->ctx->src.text[n->start];
+    return ch == '.' || ch == '[';
+}
+
+static void lower_expr(lw *L, gt_node *n, ob *pre)
+{
+    if (!n->has_susp) {
+        lower_pure(L, n);
+        return;
+    }
+    const char *FR = L->fr;
+    switch (n->kind) {
+    case CXCursor_CallExpr:
+        if (n->call == CALL_SUSPEND || n->call == CALL_GOFUNC) {
+            suspend_call(L, n, pre, true);
+            return;
+        }
+        break;
+    case CXCursor_BinaryOperator: {
+        char *op = op_token(L->ctx, n);
+        if (!op) {
+            fail(L, n->start, "cannot lower a suspension point inside this expression "
+                              "(its operator comes from a macro)");
+            return;
+        }
+        gt_node *a = n->kids[0], *b = n->kids[1];
+        bool logical = !strcmp(op, "&&") || !strcmp(op, "||");
+        bool comma = !strcmp(op, ",");
+        if ((logical || comma) && b->has_susp) {
+            if (!rewritable(L, n)) {
+                free(op);
+                return;
+            }
+            lower_expr(L, a, pre);
+            if (comma) {
+                ob_gen(pre, "(void)(");
+                src(pre, a);
+                ob_gen(pre, "); ");
+                lower_expr(L, b, pre);
+                ob bb;
+                ob_init(&bb, L->ctx, n->start);
+                ob_gen(&bb, "(");
+                ob_src(&bb, b->start, b->end);
+                ob_gen(&bb, ")");
+                edit_add(L->ctx, n->start, n->end, ob_finish(&bb, n->end));
+            } else {
+                gt_field *t = temp(L, (CXType){ .kind = CXType_Invalid }, n->start);
+                ob_gen(pre, "if (");
+                src(pre, a);
+                if (!strcmp(op, "&&"))
+                    ob_gen(pre, ") { ");
+                else
+                    ob_gen(pre, ") %s->%s = 1; else { ", FR, t->name);
+                lower_expr(L, b, pre);
+                ob_gen(pre, "%s->%s = !!(", FR, t->name);
+                src(pre, b);
+                if (!strcmp(op, "&&"))
+                    ob_gen(pre, "); } else %s->%s = 0; ", FR, t->name);
+                else
+                    ob_gen(pre, "); } ");
+                char *v = xprintf("%s->%s", FR, t->name);
+                edit_simple(L->ctx, n->start, n->end, v);
+                free(v);
+            }
+            free(op);
+            return;
+        }
+        free(op);
+        break;
+    }
+    case CXCursor_ConditionalOperator: {
+        if (n->nkids != 3)
+            break;
+        gt_node *c = n->kids[0], *a = n->kids[1], *b = n->kids[2];
+        if (!a->has_susp && !b->has_susp)
+            break;
+        if (!rewritable(L, n))
+            return;
+        lower_expr(L, c, pre);
+        CXType rt = clang_getCursorType(n->cur);
+        gt_field *t = type_is_void(rt) ? NULL : temp(L, rt, n->start);
+        ob_gen(pre, "if (");
+        src(pre, c);
+        ob_gen(pre, ") { ");
+        for (int side = 0; side < 2; side++) {
+            gt_node *x = side ? b : a;
+            if (side)
+                ob_gen(pre, "} else { ");
+            lower_expr(L, x, pre);
+            if (t)
+                ob_gen(pre, "%s->%s = ", FR, t->name);
+            else
+                ob_gen(pre, "(void)");
+            ob_gen(pre, "(");
+            src(pre, x);
+            ob_gen(pre, "); ");
+        }
+        ob_gen(pre, "} ");
+        char *v = t ? xprintf("%s->%s", FR, t->name) : xstrdup("((void)0)");
+        edit_simple(L->ctx, n->start, n->end, v);
+        free(v);
+        return;
+    }
+    case CXCursor_StmtExpr:
+        fail(L, n->start, "a suspension point cannot be inside a GNU statement expression");
+        return;
+    case CXCursor_GenericSelectionExpr:
+        fail(L, n->start, "a suspension point cannot be inside _Generic");
+        return;
+    case CXCursor_UnexposedExpr:
+        if (n->nkids != 1 && !is_designator(L, n)) {
+            const char *s = L->ctx->src.text + n->start;
+            if (!strncmp(s, "__builtin_choose_expr", 21))
+                fail(L, n->start, "a suspension point cannot be inside __builtin_choose_expr");
+            else
+                fail(L, n->start, "cannot lower a suspension point inside this expression "
+                                  "(e.g. the GNU 'a ?: b' form; write 'a ? a : b')");
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    for (int i = 0; i < n->nkids; i++)
+        lower_expr(L, n->kids[i], pre);
+    if (n->kind == CXCursor_CompoundLiteralExpr && n->hoist)
+        hoist_literal(L, n);
+    if (n->kind == CXCursor_CallExpr && (n->call == CALL_SPAWN || n->call == CALL_MAIN))
+        glue(L, n);
+}
+
+/* ---- statements ------------------------------------------------------------------ */
+
+static void lower_stmt(lw *L, gt_node *n);
+
+static unsigned full_end(lw *L, gt_node *n)
+{
+    bool ok = true;
+    unsigned e = stmt_full_end(L->ctx, n, &ok);
+    if (!ok)
+        fail(L, n->start, "cannot lower this statement: its ';' comes from a macro");
+    return e;
+}
+
+static void sub_stmt(lw *L, ob *b, gt_node *s)
+{
+    ob_src_stmt(b, s->start, full_end(L, s));
+}
+
+static void finish_stmt(lw *L, gt_node *n, ob *b, unsigned end)
+{
+    if (!range_rewritable(L->ctx, n->start, end)) {
+        fail(L, n->start, "cannot lower this statement: it is (partly) produced by a macro");
+        free(ob_finish(b, end));
+        return;
+    }
+    edit_add(L->ctx, n->start, end, ob_finish(b, end));
+}
+
+/* Assignment replacing the initializer of a frame-resident local. */
+static void init_assign(lw *L, ob *b, gt_local *l, gt_node *init)
+{
+    const char *FR = L->fr, *x = l->field->name;
+    gt_node *core = skip_wrappers_down(init);
+    bool list = core->kind == CXCursor_InitListExpr;
+    char *tn = type_name(L->ctx, l->type, true);
+    if (type_is_array(l->type)) {
+        ob_gen(b, "__builtin_memcpy(%s->%s, (%s)%s", FR, x, tn ? tn : "?", list ? "" : "{");
+        src(b, init);
+        ob_gen(b, "%s, sizeof %s->%s)", list ? "" : "}", FR, x);
+    } else if (list && type_is_record(l->type)) {
+        ob_gen(b, "__builtin_memcpy(&%s->%s, &(%s)", FR, x, tn ? tn : "?");
+        src(b, init);
+        ob_gen(b, ", sizeof %s->%s)", FR, x);
+    } else {
+        ob_gen(b, "%s->%s = %s%s%s", FR, x, list ? "(" : "", list && tn ? tn : "", list ? ")" : "");
+        src(b, init);
+    }
+    free(tn);
+}
+
+/* A declaration with frame-resident locals or a suspending initializer.
+ * for_init: the declaration of a for loop that is kept (expression list). */
+static void lower_decl(lw *L, gt_node *n, ob *b, bool for_init)
+{
+    bool first = true;
+    for (int i = 0; i < n->nkids; i++) {
+        gt_node *v = n->kids[i];
+        if (v->kind != CXCursor_VarDecl) {
+            fail(L, v->start, "cannot lower a declaration that also declares a type here; "
+                              "declare the type separately");
+            return;
+        }
+        gt_local *l = v->local;
+        gt_node *init = var_init(v);
+        if (init)
+            lower_expr(L, init, b);
+        if (l->field) {
+            if (!init)
+                continue;
+            if (for_init && !first)
+                ob_gen(b, ", ");
+            init_assign(L, b, l, init);
+            if (!for_init)
+                ob_gen(b, "; ");
+            first = false;
+        } else {
+            char *d = for_init ? NULL : type_decl(L->ctx, l->type, l->name, false, false);
+            if (!d) {
+                fail(L, v->start, "cannot lower this declaration; declare this variable in a "
+                                  "declaration of its own");
+                return;
+            }
+            ob_gen(b, "%s", d);
+            free(d);
+            if (init) {
+                ob_gen(b, " = ");
+                src(b, init);
+            }
+            ob_gen(b, "; ");
+        }
+    }
+    if (for_init)
+        ob_gen(b, "; ");
+}
+
+static bool decl_needs_lowering(gt_node *n)
+{
+    if (n->has_susp)
+        return true;
+    for (int i = 0; i < n->nkids; i++)
+        if (n->kids[i]->local && n->kids[i]->local->field)
+            return true;
+    return false;
+}
+
+static void decl_stmt(lw *L, gt_node *n, bool for_init)
+{
+    if (!decl_needs_lowering(n)) {
+        lower_pure(L, n);
+        return;
+    }
+    ob b;
+    ob_init(&b, L->ctx, n->start);
+    lower_decl(L, n, &b, for_init);
+    finish_stmt(L, n, &b, n->end);
+}
+
+static void expr_stmt(lw *L, gt_node *n)
+{
+    if (!n->has_susp) {
+        lower_pure(L, n);
+        return;
+    }
+    unsigned end = full_end(L, n);
+    ob b;
+    ob_init(&b, L->ctx, n->start);
+    ob_gen(&b, "{ ");
+    gt_node *core = skip_wrappers_down(n);
+    if (core->kind == CXCursor_CallExpr &&
+        (core->call == CALL_SUSPEND || core->call == CALL_GOFUNC)) {
+        suspend_call(L, core, &b, false);
+    } else {
+        lower_expr(L, n, &b);
+        ob_gen(&b, "(void)(");
+        src(&b, n);
+        ob_gen(&b, "); ");
+    }
+    ob_gen(&b, "}");
+    finish_stmt(L, n, &b, end);
+}
+
+static void if_stmt(lw *L, gt_node *n)
+{
+    gt_node *c = n->kids[0];
+    if (!c->has_susp) {
+        lower_pure(L, c);
+        return;
+    }
+    unsigned end = full_end(L, n);
+    ob b;
+    ob_init(&b, L->ctx, n->start);
+    ob_gen(&b, "{ ");
+    lower_expr(L, c, &b);
+    ob_gen(&b, "if (");
+    src(&b, c);
+    ob_gen(&b, ") ");
+    sub_stmt(L, &b, n->kids[1]);
+    if (n->nkids > 2) {
+        ob_gen(&b, " else ");
+        sub_stmt(L, &b, n->kids[2]);
+    }
+    ob_gen(&b, " }");
+    finish_stmt(L, n, &b, end);
+}
+
+static void while_stmt(lw *L, gt_node *n)
+{
+    gt_node *c = n->kids[0], *body = n->kids[1];
+    if (!c->has_susp) {
+        lower_pure(L, c);
+        return;
+    }
+    unsigned end = full_end(L, n);
+    ob b;
+    ob_init(&b, L->ctx, n->start);
+    ob_gen(&b, "for (;;) { ");
+    lower_expr(L, c, &b);
+    ob_gen(&b, "if (!(");
+    src(&b, c);
+    ob_gen(&b, ")) break; ");
+    sub_stmt(L, &b, body);
+    ob_gen(&b, " }");
+    finish_stmt(L, n, &b, end);
+}
+
+static void do_stmt(lw *L, gt_node *n)
+{
+    gt_node *body = n->kids[0], *c = n->kids[1];
+    if (!c->has_susp) {
+        lower_pure(L, c);
+        return;
+    }
+    unsigned end = full_end(L, n);
+    ob b;
+    ob_init(&b, L->ctx, n->start);
+    ob_gen(&b, "for (;;) { ");
+    sub_stmt(L, &b, body);
+    if (n->cont_label)
+        ob_gen(&b, " go__c%d: ;", n->cont_label);
+    ob_gen(&b, " ");
+    lower_expr(L, c, &b);
+    ob_gen(&b, "if (!(");
+    src(&b, c);
+    ob_gen(&b, ")) break; }");
+    finish_stmt(L, n, &b, end);
+}
+
+static void for_stmt(lw *L, gt_node *n)
+{
+    gt_node *init, *c, *inc, *body;
+    for_roles(L->ctx, n, &init, &c, &inc, &body);
+    bool loop_rewrite = (c && c->has_susp) || (inc && inc->has_susp);
+    if (!loop_rewrite && !(init && init->has_susp)) {
+        if (init && init->kind == CXCursor_DeclStmt)
+            decl_stmt(L, init, true);
+        else if (init)
+            lower_pure(L, init);
+        if (c)
+            lower_pure(L, c);
+        if (inc)
+            lower_pure(L, inc);
+        return;
+    }
+    if (n->nkids - 1 != (init != NULL) + (c != NULL) + (inc != NULL)) {
+        fail(L, n->start, "cannot lower this for statement (its header comes from a macro)");
+        return;
+    }
+    unsigned end = full_end(L, n);
+    ob b;
+    ob_init(&b, L->ctx, n->start);
+    ob_gen(&b, "{ ");
+    if (init && init->kind == CXCursor_DeclStmt) {
+        lower_decl(L, init, &b, false);
+    } else if (init) {
+        lower_expr(L, init, &b);
+        ob_gen(&b, "(void)(");
+        src(&b, init);
+        ob_gen(&b, "); ");
+    }
+    if (!loop_rewrite) {
+        ob_gen(&b, "for (; ");
+        if (c) {
+            lower_pure(L, c);
+            src(&b, c);
+        }
+        ob_gen(&b, "; ");
+        if (inc) {
+            lower_pure(L, inc);
+            src(&b, inc);
+        }
+        ob_gen(&b, ") ");
+        sub_stmt(L, &b, body);
+        ob_gen(&b, " }");
+    } else {
+        ob_gen(&b, "for (;;) { ");
+        if (c) {
+            lower_expr(L, c, &b);
+            ob_gen(&b, "if (!(");
+            src(&b, c);
+            ob_gen(&b, ")) break; ");
+        }
+        sub_stmt(L, &b, body);
+        if (n->cont_label)
+            ob_gen(&b, " go__c%d: ;", n->cont_label);
+        ob_gen(&b, " ");
+        if (inc) {
+            lower_expr(L, inc, &b);
+            ob_gen(&b, "(void)(");
+            src(&b, inc);
+            ob_gen(&b, "); ");
+        }
+        ob_gen(&b, "} }");
+    }
+    finish_stmt(L, n, &b, end);
+}
+
+static void switch_stmt(lw *L, gt_node *n)
+{
+    gt_node *c = n->kids[0];
+    if (!c->has_susp) {
+        lower_pure(L, c);
+        return;
+    }
+    unsigned end = full_end(L, n);
+    ob b;
+    ob_init(&b, L->ctx, n->start);
+    ob_gen(&b, "{ ");
+    lower_expr(L, c, &b);
+    ob_gen(&b, "switch (");
+    src(&b, c);
+    ob_gen(&b, ") ");
+    sub_stmt(L, &b, n->kids[n->nkids - 1]);
+    ob_gen(&b, " }");
+    finish_stmt(L, n, &b, end);
+}
+
+static void return_stmt(lw *L, gt_node *n)
+{
+    unsigned end = full_end(L, n);
+    ob b;
+    ob_init(&b, L->ctx, n->start);
+    ob_gen(&b, "{ ");
+    if (n->nkids > 0) {
+        gt_node *e = n->kids[0];
+        lower_expr(L, e, &b);
+        CXType rt = clang_getResultType(clang_getCursorType(L->f->def));
+        if (type_is_void(rt))
+            ob_gen(&b, "(void)(");
+        else
+            ob_gen(&b, "%s->__ret = (", L->fr);
+        src(&b, e);
+        ob_gen(&b, "); ");
+    }
+    ob_gen(&b, "return GO_DONE; }");
+    finish_stmt(L, n, &b, end);
+}
+
+static void lower_stmt(lw *L, gt_node *n)
+{
+    gt_node *saved = L->stmt;
+    L->stmt = n;
+    switch (n->kind) {
+    case CXCursor_CompoundStmt:
+        L->stmt = saved;
+        for (int i = 0; i < n->nkids; i++)
+            lower_stmt(L, n->kids[i]);
+        break;
+    case CXCursor_LabelStmt:
+    case CXCursor_CaseStmt:
+    case CXCursor_DefaultStmt:
+        L->stmt = saved;
+        for (int i = 0; i + 1 < n->nkids; i++)
+            lower_pure(L, n->kids[i]);
+        if (n->nkids)
+            lower_stmt(L, n->kids[n->nkids - 1]);
+        break;
+    case CXCursor_IfStmt:
+        for (int i = 1; i < n->nkids; i++)
+            lower_stmt(L, n->kids[i]);
+        if_stmt(L, n);
+        break;
+    case CXCursor_WhileStmt:
+        lower_stmt(L, n->kids[1]);
+        while_stmt(L, n);
+        break;
+    case CXCursor_DoStmt:
+        lower_stmt(L, n->kids[0]);
+        do_stmt(L, n);
+        break;
+    case CXCursor_ForStmt:
+        if (n->nkids)
+            lower_stmt(L, n->kids[n->nkids - 1]);
+        for_stmt(L, n);
+        break;
+    case CXCursor_SwitchStmt:
+        lower_stmt(L, n->kids[n->nkids - 1]);
+        switch_stmt(L, n);
+        break;
+    case CXCursor_ReturnStmt:
+        return_stmt(L, n);
+        break;
+    case CXCursor_DeclStmt:
+        decl_stmt(L, n, false);
+        break;
+    case CXCursor_NullStmt:
+    case CXCursor_GotoStmt:
+    case CXCursor_BreakStmt:
+    case CXCursor_ContinueStmt:
+        break;
+    default:
+        if (clang_isExpression(n->kind)) {
+            expr_stmt(L, n);
+        } else if (n->has_susp) {
+            fail(L, n->start, "cannot lower a suspension point inside this statement");
+        } else {
+            lower_pure(L, n);
+        }
+        break;
+    }
+    L->stmt = saved;
+}
+
+bool lower_func(gt_ctx *ctx, gt_func *f)
+{
+    lw L = { .ctx = ctx, .f = f, .fr = f->fr, .ok = true,
+             .callees = &f->callees, .ncallees = &f->ncallees, .capcallees = &f->capcallees };
+    VEC_PUSH(f->lines, f->nstates, f->capstates, (int)src_line(&ctx->src, f->def_start));
+    leaf_refs(&L, f->body);
+    continue_labels(&L, f->body);
+    lower_stmt(&L, f->body);
+    return L.ok;
+}
+
+bool lower_plain(gt_ctx *ctx, gt_node *root, gt_func ***callees, int *ncallees, bool *uses_main)
+{
+    int cap = 0;
+    lw L = { .ctx = ctx, .f = NULL, .fr = "fr", .ok = true,
+             .callees = callees, .ncallees = ncallees, .capcallees = &cap };
+    lower_pure(&L, root);
+    *uses_main = false;
+    return L.ok;
+}
