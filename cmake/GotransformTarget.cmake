@@ -46,9 +46,9 @@
 # outputs are only visible to targets of their own directory).
 include_guard(GLOBAL)
 
-# Escapes a literal flag for use inside a generator expression.
+# Escapes a literal flag for use inside a generator expression (a flag
+# holding "$<" is not supported).
 function(_gotransform_genex_escape out value)
-  string(REPLACE "$" "$<1:$>" value "${value}")
   string(REPLACE ">" "$<ANGLE-R>" value "${value}")
   string(REPLACE "," "$<COMMA>" value "${value}")
   set(${out} "${value}" PARENT_SCOPE)
