@@ -311,6 +311,8 @@ static void classify_call(an *A, gt_node *n, bool uneval)
             n->callee_name = xstrdup(name);
             VEC_PUSH(A->susp, A->nsusp, A->capsusp, n);
         }
+    } else if (g && uneval) {
+        n->callee = g;             /* sizeof(f(x)): only its type is used */
     } else if (g) {
         const gt_macro *m = glue_macro(ctx, n);
         n->callee = g;

@@ -137,14 +137,32 @@ static void line_directive(ob *b, unsigned line)
     b->line = line;
 }
 
-static void sync_line(ob *b, unsigned line, bool exact)
+/* Moves the builder to `line`; when it starts a new line for source text at
+ * offset `at`, the indentation in front of `at` is copied too. */
+static void sync_line(ob *b, unsigned line, bool exact, unsigned at)
 {
+    bool fresh = false;
+    if (b->line < line)
+        while (b->sb.len && b->sb.s[b->sb.len - 1] == ' ')
+            b->sb.s[--b->sb.len] = 0;
     while (b->line < line) {
         sb_put(&b->sb, "\n");
         b->line++;
+        fresh = true;
     }
-    if (exact && b->line > line)
+    if (exact && b->line > line) {
         line_directive(b, line);
+        fresh = true;
+    }
+    if (fresh) {
+        const gt_source *s = &b->ctx->src;
+        unsigned ls = s->line_start[line - 1];
+        unsigned k = ls;
+        while (k < at && (s->text[k] == ' ' || s->text[k] == '\t'))
+            k++;
+        if (k == at)
+            sb_putn(&b->sb, s->text + ls, at - ls);
+    }
 }
 
 void ob_block(ob *b, const char *lines)
@@ -159,7 +177,7 @@ void ob_block(ob *b, const char *lines)
 
 void ob_src(ob *b, unsigned a, unsigned z)
 {
-    sync_line(b, src_line(&b->ctx->src, a), false);
+    sync_line(b, src_line(&b->ctx->src, a), false, a);
     unsigned before = b->line;
     render(b->ctx, a, z, &b->sb);
     unsigned after = src_line(&b->ctx->src, z) - src_line(&b->ctx->src, a);
@@ -168,13 +186,15 @@ void ob_src(ob *b, unsigned a, unsigned z)
 
 void ob_src_stmt(ob *b, unsigned a, unsigned z)
 {
-    sync_line(b, src_line(&b->ctx->src, a), true);
+    sync_line(b, src_line(&b->ctx->src, a), true, a);
     render(b->ctx, a, z, &b->sb);
     b->line = src_line(&b->ctx->src, z);
 }
 
 char *ob_finish(ob *b, unsigned end)
 {
-    sync_line(b, src_line(&b->ctx->src, end), true);
+    while (b->sb.len && b->sb.s[b->sb.len - 1] == ' ')
+        b->sb.s[--b->sb.len] = 0;          /* no trailing blanks from generated text */
+    sync_line(b, src_line(&b->ctx->src, end), true, end);
     return sb_take(&b->sb);
 }

@@ -281,6 +281,18 @@ static void hoist_literal(lw *L, gt_node *n)
     free(lit);
 }
 
+/* A GO_FUNC call under sizeof: f no longer exists, but its type does. */
+static void unevaluated_call(lw *L, gt_node *n)
+{
+    CXType t = clang_getCursorType(n->cur);
+    char *tp = type_is_void(t) ? NULL : type_decl(L->ctx, t, "*", false, false);
+    char *v = tp ? xprintf("(*(%s)0)", tp) : xstrdup("((void)0)");
+    if (range_rewritable(L->ctx, n->start, n->end))
+        edit_simple(L->ctx, n->start, n->end, v);
+    free(tp);
+    free(v);
+}
+
 /* Edits that do not depend on suspension: compound literals kept in the
  * frame, go()/go_main() glue. */
 static void lower_pure(lw *L, gt_node *n)
@@ -291,6 +303,8 @@ static void lower_pure(lw *L, gt_node *n)
         hoist_literal(L, n);
     if (n->kind == CXCursor_CallExpr && (n->call == CALL_SPAWN || n->call == CALL_MAIN))
         glue(L, n);
+    if (n->kind == CXCursor_CallExpr && n->unevaluated && n->callee)
+        unevaluated_call(L, n);
 }
 
 /* A suspension point: pre-statements into `pre`; the call is replaced by its
@@ -607,7 +621,7 @@ static void lower_decl(lw *L, gt_node *n, ob *b, bool for_init)
         }
     }
     if (for_init)
-        ob_gen(b, "; ");
+        ob_gen(b, ";");
 }
 
 static bool decl_needs_lowering(gt_node *n)
