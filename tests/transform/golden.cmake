@@ -1,0 +1,36 @@
+cmake_minimum_required(VERSION 3.20)
+# golden.cmake — transform SRC, compare with EXPECTED (the source tree's path
+# replaced by @SRCDIR@), and compile the result with every compiler in
+# COMPILERS (-std=c11 -pedantic -Wall -Wextra -Werror).
+# GOTRANSFORM_REGEN=1 in the environment rewrites EXPECTED instead.
+get_filename_component(dir ${OUT} DIRECTORY)
+file(MAKE_DIRECTORY ${dir})
+file(REMOVE ${OUT})
+execute_process(COMMAND ${TOOL} ${SRC} -o ${OUT} -- -I${INCLUDE}
+  RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "gotransform failed (${rc}):\n${err}")
+endif()
+file(READ ${OUT} got)
+string(REPLACE "${SRCDIR}" "@SRCDIR@" got "${got}")
+if("$ENV{GOTRANSFORM_REGEN}")
+  file(WRITE ${EXPECTED} "${got}")
+  message(STATUS "regenerated ${EXPECTED}")
+else()
+  if(NOT EXISTS ${EXPECTED})
+    message(FATAL_ERROR "no ${EXPECTED} (run with GOTRANSFORM_REGEN=1)")
+  endif()
+  file(READ ${EXPECTED} want)
+  if(NOT got STREQUAL want)
+    file(WRITE ${OUT}.got "${got}")
+    execute_process(COMMAND diff -u ${EXPECTED} ${OUT}.got OUTPUT_VARIABLE d)
+    message(FATAL_ERROR "lowering differs from ${EXPECTED}:\n${d}")
+  endif()
+endif()
+foreach(cc IN LISTS COMPILERS)
+  execute_process(COMMAND ${cc} -std=c11 -pedantic -Wall -Wextra -Werror -fsyntax-only -I${INCLUDE} ${OUT}
+    RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${cc} rejects the output:\n${err}")
+  endif()
+endforeach()
