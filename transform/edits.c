@@ -51,8 +51,10 @@ bool edit_add(gt_ctx *ctx, unsigned start, unsigned end, char *text)
                 free(text);
                 return true;
             }
-            diag_error(&ctx->diags, start,
-                       "this code is rewritten in two different ways (a macro argument used twice?)");
+            if (ctx->diags.errors == 0)   /* else a consequence of an earlier error */
+                diag_error(&ctx->diags, start,
+                           "this code is rewritten in two different ways (a macro argument used "
+                           "twice?)");
             free(text);
             return false;
         }
