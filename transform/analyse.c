@@ -431,6 +431,16 @@ static bool susp_in(an *A, unsigned a, unsigned z)
     return false;
 }
 
+/* A suspension point ending after `a` (so one whose arguments contain `a`
+ * counts) and starting before `z`. */
+static bool susp_ends_in(an *A, unsigned a, unsigned z)
+{
+    for (int i = 0; i < A->nsusp; i++)
+        if (A->susp[i]->end > a && A->susp[i]->start < z)
+            return true;
+    return false;
+}
+
 static bool in_static_init(gt_node *n)
 {
     for (gt_node *p = n->parent; p; p = p->parent)
@@ -538,7 +548,7 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
     for (int i = 0; i < A.nlits; i++) {
         gt_node *n = A.lits[i];
         gt_node *scope = scope_of(n);
-        if (!scope || in_static_init(n) || !susp_in(&A, n->start, scope->end))
+        if (!scope || in_static_init(n) || !susp_ends_in(&A, n->start, scope->end))
             continue;
         CXType t = clang_getCursorType(n->cur);
         char *td = type_decl(ctx, t, "@", true, false);

@@ -5,7 +5,7 @@ cmake_minimum_required(VERSION 3.20)
 # (-Wall -Wextra -Werror).
 foreach(cc IN LISTS COMPILERS)
   foreach(g IN LISTS GENERATED)
-    execute_process(COMMAND ${cc} -std=gnu11 -Wall -Wextra -Werror -fsyntax-only -I${INCLUDE} ${g}
+    execute_process(COMMAND ${cc} -std=gnu11 -Wall -Wextra -Werror -fsyntax-only -I${INCLUDE} -I${EXTRA_INCLUDE} ${g}
       RESULT_VARIABLE rc ERROR_VARIABLE err)
     if(NOT rc EQUAL 0)
       message(FATAL_ERROR "${cc} rejects ${g}:\n${err}")
