@@ -124,7 +124,7 @@ void go_rwmutex_unlock(go_rwmutex *m);
 void go_rwmutex_runlock(go_rwmutex *m);
 
 typedef struct go_wg {
-    int64_t count;
+    uint64_t state;        /* counter << 32 | number of waiters */
     go__lock lock;
     go__waitq waiters;
 } go_wg;

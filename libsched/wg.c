@@ -1,25 +1,38 @@
 /* wg.c — go_wg: Go's sync.WaitGroup.
  *
+ * state packs the counter (high 32 bits) and the number of queued waiters
+ * (low 32 bits) in one word, as Go does, so the change that brings the
+ * counter to zero knows whether anybody waits.
+ *
  * Invariants:
- *   - count changes lock-free; the change that brings it to zero takes the
- *     lock and wakes every waiter queued so far;
- *   - a waiter reads count under the lock and queues only if it is not zero,
- *     so it is queued before the change to zero takes the lock: no wake-up is
- *     lost;
+ *   - the counter changes lock-free; waiters are counted, queued and reset
+ *     only under wg->lock;
+ *   - the change to zero touches wg again only when it saw waiters; those
+ *     cannot return (and free the wg) before it wakes them, so a waiter that
+ *     sees zero may free the wg at once;
+ *   - a waiter counts itself with a CAS that fails if the counter changed, so
+ *     it never queues after the change to zero: no wake-up is lost;
  *   - as in Go, Adds that start a new round must happen after the previous
- *     round's Waits returned (a waiter of the old round is released by the
- *     old round's zero even if a new Add raced with it).
+ *     round's Waits returned.
  */
 #include "sync.h"
 
+static inline int32_t wg_counter(uint64_t state) { return (int32_t)(state >> 32); }
+static inline uint32_t wg_waiters(uint64_t state) { return (uint32_t)state; }
+
 void go__wg_add_at(go_wg *wg, int64_t delta, const char *file, int line)
 {
-    int64_t v = __atomic_add_fetch(&wg->count, delta, __ATOMIC_ACQ_REL);
-    if (GO__LIKELY(v > 0))
-        return;
+    uint64_t state = __atomic_add_fetch(&wg->state, (uint64_t)delta << 32, __ATOMIC_ACQ_REL);
+    int32_t v = wg_counter(state);
+    uint32_t w = wg_waiters(state);
     if (GO__UNLIKELY(v < 0))
         go__panic_at(file, line, "sync: negative WaitGroup counter");
+    if (GO__UNLIKELY(delta > 0 && v == delta && w != 0))
+        go__panic_at(file, line, "sync: WaitGroup misuse: Add called concurrently with Wait");
+    if (GO__LIKELY(v > 0 || w == 0))
+        return;
     go__lock_acquire(&wg->lock);
+    __atomic_store_n(&wg->state, 0, __ATOMIC_RELEASE);
     go__waiter *waiters = go__waitq_take_all(&wg->waiters);
     go__lock_release(&wg->lock);
     go__wake_chain(waiters);
@@ -37,17 +50,22 @@ void (go_wg_done)(go_wg *wg)
 
 static inline bool wg_zero(go_wg *wg)
 {
-    return __atomic_load_n(&wg->count, __ATOMIC_ACQUIRE) == 0;
+    return wg_counter(__atomic_load_n(&wg->state, __ATOMIC_ACQUIRE)) == 0;
 }
 
-/* Returns false with w queued and wg->lock held. */
+/* Returns true if the counter is zero; false with w counted, queued and
+ * wg->lock held. */
 static bool wg_zero_or_queue(go_wg *wg, go__waiter *w)
 {
     go__lock_acquire(&wg->lock);
-    if (wg_zero(wg)) {
-        go__lock_release(&wg->lock);
-        return true;
-    }
+    uint64_t state = __atomic_load_n(&wg->state, __ATOMIC_ACQUIRE);
+    do {
+        if (wg_counter(state) == 0) {
+            go__lock_release(&wg->lock);
+            return true;
+        }
+    } while (!__atomic_compare_exchange_n(&wg->state, &state, state + 1, true,
+                                          __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
     go__waiter_reset(w);
     go__waitq_push(&wg->waiters, w);
     return false;

@@ -86,7 +86,7 @@ START_TEST(waiters_released_and_reuse)
     root->rounds = SCALE(200, 100);
     ck_assert_int_eq(RUN_MAIN(root), 0);
     ck_assert_int_eq(atomic_load(&early), 0);
-    ck_assert_int_eq(wg.count, 0);
+    ck_assert_uint_eq(wg.state, 0);
     ck_assert_ptr_null(wg.waiters.first);
 }
 END_TEST
@@ -103,7 +103,62 @@ START_TEST(wait_on_zero)
     done(&z);
     add(&z, 0);
     go_wg_wait(&z);
-    ck_assert_int_eq(z.count, 0);
+    ck_assert_uint_eq(z.state, 0);
+}
+END_TEST
+
+/* ---- a wg freed by its waiter as soon as Wait returns -------------------- */
+
+/* Go allows it: once Wait has returned, the last Done no longer touches the
+ * WaitGroup.  ASan catches a Done that does (a use after free). */
+struct heap_doner {
+    go_frame hdr;
+    go_wg *wg;
+};
+
+static int heap_doner__resume(go_frame *f)
+{
+    struct heap_doner *fr = (struct heap_doner *)f;
+    GO_BEGIN(fr);
+    GO_AWAIT(fr, go_yield__begin());
+    go_wg_done(fr->wg);
+    GO_END(fr);
+}
+static const go_func_info heap_doner__info = GO_FUNC_INFO(heap_doner__resume, struct heap_doner);
+
+struct free_main {
+    go_frame hdr;
+    int ret;
+    int round;
+    go_wg *wg;
+};
+
+static int free_main__resume(go_frame *f)
+{
+    struct free_main *fr = (struct free_main *)f;
+    GO_BEGIN(fr);
+    for (fr->round = 0; fr->round < SCALE(5000, 1000); fr->round++) {
+        fr->wg = calloc(1, sizeof *fr->wg);
+        go_wg_add(fr->wg, 2);
+        for (int k = 0; k < 2; k++) {
+            struct heap_doner *d = NEW_FRAME(struct heap_doner, heap_doner__info);
+            d->wg = fr->wg;
+            go_spawn(&d->hdr);
+        }
+        if (fr->round % 2)          /* let the Dones run first: Wait sees zero */
+            GO_AWAIT(fr, go_yield__begin());
+        GO_AWAIT(fr, go_wg_wait__begin(fr->wg));
+        if (fr->wg->state != 0)
+            fr->ret = 1;
+        free(fr->wg);
+    }
+    GO_END(fr);
+}
+static const go_func_info free_main__info = GO_FUNC_INFO(free_main__resume, struct free_main);
+
+START_TEST(freed_by_waiter)
+{
+    ck_assert_int_eq(RUN_MAIN(NEW_FRAME(struct free_main, free_main__info)), 0);
 }
 END_TEST
 
@@ -245,6 +300,7 @@ int main(void)
     Suite *s = suite_create("wg");
     ADD_TEST(s, waiters_released_and_reuse);
     ADD_TEST(s, wait_on_zero);
+    ADD_TEST(s, freed_by_waiter);
     ADD_TEST(s, plain_threads);
     ADD_TEST(s, negative_counter);
     return run_suite(s);
