@@ -3,7 +3,8 @@
  * Rules (docs/transform.md has the reasoning):
  *   - every reference to a frame-resident local or parameter becomes FR->x;
  *   - a suspension point k becomes
- *         FR->hdr.state = k; if (go_x__begin(args) == GO_WAIT) return GO_SUSPEND; go__Lk: ;
+ *         FR->hdr.state = k; if (go_x__begin(args) != GO_WAIT) goto go__Lk;
+ *         return GO_SUSPEND; go__Lk: ;
  *     (a nested GO_FUNC call: bind the child frame, go_frame_call, return
  *     GO_CALL, go__Lk), then its value is read into a frame temporary that
  *     replaces the call in the expression;
@@ -348,7 +349,9 @@ static void suspend_call(lw *L, gt_node *n, ob *pre, bool want_value)
                 ob_gen(pre, ", ");
             src(pre, n->kids[i]);
         }
-        ob_gen(pre, ") == GO_WAIT) return GO_SUSPEND; go__L%d: ; ", k);
+        /* `if (… == GO_WAIT) return …; label:` would trip gcc's
+         * -Wimplicit-fallthrough when it ends a case; this form does not */
+        ob_gen(pre, ") != GO_WAIT) goto go__L%d; return GO_SUSPEND; go__L%d: ; ", k, k);
         if (want_value && !is_void) {
             t = temp(L, rt, n->start);
             char *tn = type_name(ctx, rt, true);

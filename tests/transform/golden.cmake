@@ -28,7 +28,7 @@ else()
   endif()
 endif()
 foreach(cc IN LISTS COMPILERS)
-  execute_process(COMMAND ${cc} -std=c11 -pedantic -Wall -Wextra -Werror -fsyntax-only -I${INCLUDE} ${OUT}
+  execute_process(COMMAND ${cc} -std=c11 -pedantic -Wall -Wextra -Werror -O2 -c -o ${OUT}.o -I${INCLUDE} ${OUT}
     RESULT_VARIABLE rc ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "${cc} rejects the output:\n${err}")

@@ -4,8 +4,9 @@ cmake_minimum_required(VERSION 3.20)
 # compile each GENERATED file with every compiler in COMPILERS
 # (-Wall -Wextra -Werror).
 foreach(cc IN LISTS COMPILERS)
+  get_filename_component(cc_name ${cc} NAME)
   foreach(g IN LISTS GENERATED)
-    execute_process(COMMAND ${cc} -std=gnu11 -Wall -Wextra -Werror -fsyntax-only -I${INCLUDE} -I${EXTRA_INCLUDE} ${g}
+    execute_process(COMMAND ${cc} -std=gnu11 -Wall -Wextra -Werror -O2 -c -o ${g}.${cc_name}.o -I${INCLUDE} -I${EXTRA_INCLUDE} ${g}
       RESULT_VARIABLE rc ERROR_VARIABLE err)
     if(NOT rc EQUAL 0)
       message(FATAL_ERROR "${cc} rejects ${g}:\n${err}")
