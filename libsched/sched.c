@@ -32,6 +32,7 @@
  *   - an M holds a P while it runs Gs; an idle M holds none and is on
  *     sched.midle (or just woken with m->nextp set).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -497,16 +498,40 @@ static void sched_stop(void)
 
 /* ---- deadlock ----------------------------------------------------------------- */
 
+/* Threads of this process that are not Ms (sanitizer helpers excepted):
+ * plain threads that may still call into the runtime. */
+static bool plain_threads_alive(void)
+{
+    DIR *dir = opendir("/proc/self/task");
+    if (!dir)
+        return true;    /* cannot tell: assume there are */
+    int threads = 0;
+    for (struct dirent *e; (e = readdir(dir));)
+        threads += e->d_name[0] != '.';
+    closedir(dir);
+#if defined(__SANITIZE_THREAD__)
+    threads -= 1;       /* ThreadSanitizer's background thread */
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+    threads -= 1;
+#endif
+#endif
+    return threads > go__sched.mcount;
+}
+
 /* Every M is idle (sched.lock held): if the main goroutine has not returned,
  * nothing can ever run again.
  *
- * Exception: once a plain (non-M) thread has used the channel/sync API in
- * this go_run_main, the check is off.  Such a thread may send or unlock
- * later, and the runtime cannot know it will not — Go makes the same choice
- * for c-archive/c-shared builds, where foreign threads may call in. */
+ * Exception: while a plain (non-M) thread exists, or once one has used the
+ * channel/sync API in this go_run_main, the check is off.  Such a thread may
+ * send or unlock later, and the runtime cannot know it will not — Go makes
+ * the same choice for c-archive/c-shared builds, where foreign threads may
+ * call in.  A deadlock involving plain threads therefore hangs instead of
+ * being reported; never the reverse. */
 static void check_dead(void)
 {
-    if (atomic_load(&go__sched.stopping) || atomic_load(&go__sched.plain_threads))
+    if (atomic_load(&go__sched.stopping) || atomic_load(&go__sched.plain_threads) ||
+        plain_threads_alive())
         return;
     if (go__sched.runq.size)
         go__fatal("checkdead: runnable goroutines while every M is idle");

@@ -725,6 +725,55 @@ START_TEST(idle_uses_no_cpu)
 }
 END_TEST
 
+/* A plain thread that has not touched the API yet when every goroutine
+ * blocks: its later send must be awaited, not reported as a deadlock. */
+static void *late_sender(void *arg)
+{
+    go_chan *c = arg;
+    struct timespec d = { 0, 100 * 1000000 };
+    nanosleep(&d, NULL);
+    int v = 42;
+    go_chan_send_blocking(c, &v);
+    return NULL;
+}
+
+struct late_main {
+    go_frame hdr;
+    int ret;
+    go_chan *c;
+};
+static int late_main__resume(go_frame *f)
+{
+    struct late_main *fr = (struct late_main *)f;
+    GO_BEGIN(fr);
+    GO_AWAIT(fr, go_recv__begin(fr->c, &fr->ret));
+    GO_END(fr);
+}
+static const go_func_info late_main__info = GO_FUNC_INFO(late_main__resume, struct late_main);
+
+static void late_plain_thread_run(void)
+{
+    go_chan *c = go_chan_make(sizeof(int), 0);
+    pthread_t t;
+    pthread_create(&t, NULL, late_sender, c);
+    struct late_main *m = go_frame_alloc(&late_main__info);
+    m->c = c;
+    int got = go_run_main(&m->hdr, &m->ret);
+    pthread_join(t, NULL);
+    go_chan_free(c);
+    if (got != 42)
+        abort();
+}
+
+START_TEST(no_deadlock_while_plain_thread_lives)
+{
+    death d;
+    death_run(late_plain_thread_run, &d);
+    ck_assert_msg(death_exit_code(&d) == 0, "exit %d, stderr:\n%s", death_exit_code(&d), d.err);
+    ck_assert_str_eq(d.err, "");
+}
+END_TEST
+
 /* ---- deadlock report ------------------------------------------------------------------------ */
 
 static void unlock_nothing(void *arg) { (void)arg; }
@@ -818,6 +867,7 @@ static Suite *sched_suite(void)
     tcase_add_test(tc, work_is_stolen);
     tcase_add_test(tc, thread_wait_and_wake);
     tcase_add_test(tc, idle_uses_no_cpu);
+    tcase_add_test(tc, no_deadlock_while_plain_thread_lives);
     tcase_add_test(tc, deadlock_report);
     suite_add_tcase(s, tc);
     return s;
