@@ -3,7 +3,7 @@
  * Rules (docs/transform.md has the reasoning):
  *   - every reference to a frame-resident local or parameter becomes FR->x;
  *   - a suspension point k becomes
- *         FR->hdr.state = k; if (go_x__begin(args) != GO_WAIT) goto go__Lk;
+ *         FR->hdr.state = k; if (go_x__begin(args) != GO_WAIT) { goto go__Lk; }
  *         return GO_SUSPEND; go__Lk: ;
  *     (a nested GO_FUNC call: bind the child frame, go_frame_call, return
  *     GO_CALL, go__Lk), then its value is read into a frame temporary that
@@ -351,7 +351,7 @@ static void suspend_call(lw *L, gt_node *n, ob *pre, bool want_value)
         }
         /* `if (… == GO_WAIT) return …; label:` would trip gcc's
          * -Wimplicit-fallthrough when it ends a case; this form does not */
-        ob_gen(pre, ") != GO_WAIT) goto go__L%d; return GO_SUSPEND; go__L%d: ; ", k, k);
+        ob_gen(pre, ") != GO_WAIT) { goto go__L%d; } return GO_SUSPEND; go__L%d: ; ", k, k);
         if (want_value && !is_void) {
             t = temp(L, rt, n->start);
             char *tn = type_name(ctx, rt, true);
@@ -422,8 +422,11 @@ static void lower_expr(lw *L, gt_node *n, ob *pre)
     case CXCursor_BinaryOperator: {
         char *op = op_token(L->ctx, n);
         if (!op) {
-            fail(L, n->start, "cannot lower a suspension point inside this expression "
-                              "(its operator comes from a macro)");
+            const gt_macro *m = macro_at(L->ctx, n->start, n->end);
+            diag_error(&L->ctx->diags, n->start,
+                       "cannot lower a suspension point inside the expansion of macro '%s'; "
+                       "store its value in a variable first", m ? m->name : "?");
+            L->ok = false;
             return;
         }
         gt_node *a = n->kids[0], *b = n->kids[1];
