@@ -172,7 +172,7 @@ char *op_token(gt_ctx *ctx, gt_node *n)
         break;
     }
     if (op && !all_op_chars(op)) {
-        free(op);
+        xfree(op);
         op = NULL;
     }
     return op;
@@ -280,8 +280,8 @@ static const gt_macro *glue_macro(gt_ctx *ctx, gt_node *call)
     char *arg = trimmed(s, a + 1, best->end - 1);
     char *callt = trimmed(s, call->start, call->end);
     bool whole = !strcmp(arg, callt);
-    free(arg);
-    free(callt);
+    xfree(arg);
+    xfree(callt);
     return whole ? best : NULL;
 }
 
@@ -341,8 +341,8 @@ static void classify_call(an *A, gt_node *n, bool uneval)
         if (!A->first_alloca)
             A->first_alloca = n;
     }
-    free(usr);
-    free(name);
+    xfree(usr);
+    xfree(name);
 }
 
 static void walk(an *A, gt_node *n, bool uneval)
@@ -383,7 +383,7 @@ static void walk(an *A, gt_node *n, bool uneval)
                     char *op = op_token(ctx, u->parent);
                     if (op && !strcmp(op, "&"))
                         n->local->addr_taken = true;
-                    free(op);
+                    xfree(op);
                 }
             }
         } else if (rk == CXCursor_FunctionDecl && !is_callee_position(n)) {
@@ -395,7 +395,7 @@ static void walk(an *A, gt_node *n, bool uneval)
                            "point; start it with go() or call it)", g->name);
                 A->ok = false;
             }
-            free(usr);
+            xfree(usr);
         }
         break;
     }
@@ -461,7 +461,7 @@ static bool params_and_locals(an *A, gt_func *f, gt_node *root)
         l->decl = k->cur;
         l->name = cx_string(clang_getCursorSpelling(k->cur));
         if (!*l->name) {
-            free(l->name);
+            xfree(l->name);
             l->name = xprintf("__p%d", pi);
         }
         pi++;
@@ -476,9 +476,9 @@ static bool params_and_locals(an *A, gt_func *f, gt_node *root)
             A->ok = false;
         } else {
             l->field = frame_field(f, decl_name, l->type, td, NULL, ctx);
-            free(td);
+            xfree(td);
         }
-        free(decl_name);
+        xfree(decl_name);
         k->local = l;
         VEC_PUSH(f->locals, f->nlocals, f->caplocals, l);
     }
@@ -542,7 +542,7 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
         }
         gt_node *scope = l->scope == f->body ? NULL : l->scope;
         l->field = frame_field(f, l->name, l->type, td, scope, ctx);
-        free(td);
+        xfree(td);
     }
     /* compound literals whose block continues past a suspension point */
     for (int i = 0; i < A.nlits; i++) {
@@ -557,11 +557,11 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
                        "this compound literal lives across a suspension point but its type "
                        "cannot be named outside the function");
             A.ok = false;
-            free(td);
+            xfree(td);
             continue;
         }
         n->hoist = frame_field(f, "__cl", t, td, scope == f->body ? NULL : scope, ctx);
-        free(td);
+        xfree(td);
     }
     if (A.first_alloca && A.nsusp > 0) {
         diag_error(&ctx->diags, A.first_alloca->start,
@@ -569,8 +569,8 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
                    "buffer (malloc) instead", f->name);
         A.ok = false;
     }
-    free(A.susp);
-    free(A.lits);
+    xfree(A.susp);
+    xfree(A.lits);
     f->analysed_ok = A.ok;
     return A.ok;
 }
@@ -580,8 +580,8 @@ gt_node *analyse_plain(gt_ctx *ctx, CXCursor def, bool *ok)
     an A = { .ctx = ctx, .f = NULL, .ok = true };
     gt_node *root = tree_build(ctx, def);
     walk(&A, root, false);
-    free(A.susp);
-    free(A.lits);
+    xfree(A.susp);
+    xfree(A.lits);
     *ok = A.ok;
     return root;
 }

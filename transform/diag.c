@@ -73,7 +73,7 @@ static void print_file_line(gt_diags *d, CXFile file, unsigned line, unsigned co
             text = owned = sb_take(&b);
         }
     }
-    free(name);
+    xfree(name);
     if (text) {
         const char *p = text, *end = text + size;
         for (unsigned l = 1; l < line && p < end; p++)
@@ -84,7 +84,7 @@ static void print_file_line(gt_diags *d, CXFile file, unsigned line, unsigned co
             q++;
         print_source_line(d->out, p, (size_t)(q - p), col);
     }
-    free(owned);
+    xfree(owned);
 }
 
 bool diag_clang(gt_diags *d, CXDiagnostic cd)
@@ -102,14 +102,14 @@ bool diag_clang(gt_diags *d, CXDiagnostic cd)
     if (d->out) {
         char *fname = cx_string(clang_getFileName(file));
         if (d->src && d->src->abspath && !strcmp(fname, d->src->abspath)) {
-            free(fname);
+            xfree(fname);
             fname = xstrdup(d->src->path);
         }
         char *msg = cx_string(clang_getDiagnosticSpelling(cd));
         fprintf(d->out, "%s:%u:%u: %s: %s\n", fname, line, col,
                 sev == CXDiagnostic_Fatal ? "fatal error" : "error", msg);
-        free(fname);
-        free(msg);
+        xfree(fname);
+        xfree(msg);
         print_file_line(d, file, line, col);
     }
     d->errors++;

@@ -48,14 +48,14 @@ bool edit_add(gt_ctx *ctx, unsigned start, unsigned end, char *text)
         gt_edit *e = &ctx->edits[i];
         if (e->start == start && e->end == end && start != end) {
             if (strcmp(e->text, text) == 0) {
-                free(text);
+                xfree(text);
                 return true;
             }
             if (ctx->diags.errors == 0)   /* else a consequence of an earlier error */
                 diag_error(&ctx->diags, start,
                            "this code is rewritten in two different ways (a macro argument used "
                            "twice?)");
-            free(text);
+            xfree(text);
             return false;
         }
     }
@@ -130,7 +130,7 @@ void ob_gen(ob *b, const char *fmt, ...)
     }
     va_end(ap);
     sb_put(&b->sb, s);
-    free(s);
+    xfree(s);
 }
 
 static void line_directive(ob *b, unsigned line)

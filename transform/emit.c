@@ -134,7 +134,7 @@ static void emit_frame_struct(gt_ctx *ctx, gt_func *f, strbuf *b)
     if (!type_is_void(rt)) {
         char *d = type_decl(ctx, rt, "__ret", true, false);
         sb_printf(b, "    %s;\n", d ? d : "int __ret");
-        free(d);
+        xfree(d);
         lay_add(&l, clang_Type_getSizeOf(rt), clang_Type_getAlignOf(rt));
     }
     emit_grp(b, root, 4, &l);
@@ -166,11 +166,11 @@ static void emit_frame_struct(gt_ctx *ctx, gt_func *f, strbuf *b)
     f->frame_size = l.unknown ? -1 : lay_size(&l);
     f->frame_align = l.align;
     for (int i = 0; i < n; i++) {
-        free(all[i]->fields);
-        free(all[i]->kids);
-        free(all[i]);
+        xfree(all[i]->fields);
+        xfree(all[i]->kids);
+        xfree(all[i]);
     }
-    free(all);
+    xfree(all);
 }
 
 /* ---- declarations of callees ----------------------------------------------------------- */
@@ -185,14 +185,14 @@ static void emit_callee_decls(gt_ctx *ctx, gt_func *g, strbuf *b)
         if (!type_is_void(rt)) {
             char *d = type_decl(ctx, rt, "__ret", true, false);
             sb_printf(b, "    %s;\n", d ? d : "int __ret");
-            free(d);
+            xfree(d);
         }
         for (int i = 0; i < np; i++) {
             char *nm = xprintf("go__a%d", i);
             char *d = type_decl(ctx, clang_getArgType(ft, (unsigned)i), nm, true, true);
             sb_printf(b, "    %s;\n", d ? d : "int ?");
-            free(d);
-            free(nm);
+            xfree(d);
+            xfree(nm);
         }
         sb_put(b, "};\n");
         g->head_emitted = true;
@@ -209,8 +209,8 @@ static void emit_callee_decls(gt_ctx *ctx, gt_func *g, strbuf *b)
             char *nm = xprintf("go__a%d", i);
             char *d = type_decl(ctx, clang_getArgType(ft, (unsigned)i), nm, true, true);
             sb_printf(b, ", %s", d ? d : "int ?");
-            free(d);
-            free(nm);
+            xfree(d);
+            xfree(nm);
         }
         sb_printf(b, ") { struct %s__%s *go__c = go__mem;", g->name, s);
         for (int i = 0; i < np; i++) {
@@ -225,7 +225,7 @@ static void emit_callee_decls(gt_ctx *ctx, gt_func *g, strbuf *b)
             if (!field)
                 field = tmp = xprintf("go__a%d", i);
             sb_printf(b, " go__c->%s = go__a%d;", field, i);
-            free(tmp);
+            xfree(tmp);
         }
         sb_put(b, " return &go__c->hdr; }\n");
         g->bind_emitted = true;
@@ -262,7 +262,7 @@ void emit_func(gt_ctx *ctx, gt_func *f, strbuf *report)
     ob b;
     ob_init(&b, ctx, f->def_start);
     ob_block(&b, blk.s);
-    free(sb_take(&blk));
+    xfree(sb_take(&blk));
     ob_gen(&b, "static int %s__resume(go_frame *go__self) { struct %s__frame *%s = (struct %s__frame *)go__self; switch (%s->hdr.state) {",
            f->name, f->name, FR, f->name, FR);
     for (int k = 1; k < f->nstates; k++)
@@ -297,7 +297,7 @@ void emit_plain(gt_ctx *ctx, unsigned start, gt_func **callees, int ncallees)
     ob b;
     ob_init(&b, ctx, start);
     ob_block(&b, blk.s);
-    free(sb_take(&blk));
+    xfree(sb_take(&blk));
     edit_add(ctx, start, start, ob_finish(&b, start));
 }
 

@@ -66,6 +66,8 @@ char *xstrdup(const char *s);
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
+void xfree(void *p);
+void arena_release(void);        /* frees every x*alloc block */
 char *cx_string(CXString s);       /* copies and disposes */
 
 #define VEC_PUSH(v, n, cap, x)                                                \

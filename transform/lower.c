@@ -68,7 +68,7 @@ gt_field *frame_field(gt_func *f, const char *base, CXType t, const char *tmpl, 
     } else {
         fd->name = xstrdup(base);
         for (int k = 1; field_name_taken(f, fd->name); k++) {
-            free(fd->name);
+            xfree(fd->name);
             fd->name = xprintf("%s__%d", base, k);
         }
     }
@@ -95,7 +95,7 @@ static gt_field *temp(lw *L, CXType t, unsigned off)
     }
     gt_node *scope = L->stmt && L->stmt != L->f->body ? L->stmt : NULL;
     gt_field *fd = frame_field(L->f, "__t", t, td, scope, L->ctx);
-    free(td);
+    xfree(td);
     return fd;
 }
 
@@ -134,7 +134,7 @@ static void leaf_refs(lw *L, gt_node *n)
         } else {
             char *t = xprintf("%s->%s", L->fr, l->field->name);
             edit_simple(L->ctx, n->start, n->end, t);
-            free(t);
+            xfree(t);
         }
     }
     for (int i = 0; i < n->nkids; i++)
@@ -161,7 +161,7 @@ static int rewrite_continues(lw *L, gt_node *n, int label)
             }
             char *t = xprintf("goto go__c%d", label);
             edit_simple(L->ctx, k->start, k->end, t);
-            free(t);
+            xfree(t);
             count++;
         } else if (!is_loop(k)) {
             count += rewrite_continues(L, k, label);
@@ -255,7 +255,7 @@ static void glue(lw *L, gt_node *n)
         ob_gen(&b, "go_spawn(%s__bind(go_frame_alloc(&%s__info)", g->name, g->name);
     }
     if (!args_text(L, n, &b)) {
-        free(ob_finish(&b, m->end));
+        xfree(ob_finish(&b, m->end));
         return;
     }
     ob_gen(&b, "))");
@@ -278,8 +278,8 @@ static void hoist_literal(lw *L, gt_node *n)
     ob_src(&b, n->start, n->end);
     ob_gen(&b, ", sizeof %s->%s))", L->fr, n->hoist->name);
     edit_add(L->ctx, n->start, n->end, ob_finish(&b, n->end));
-    free(tp);
-    free(lit);
+    xfree(tp);
+    xfree(lit);
 }
 
 /* A GO_FUNC call under sizeof: f no longer exists, but its type does. */
@@ -290,8 +290,8 @@ static void unevaluated_call(lw *L, gt_node *n)
     char *v = tp ? xprintf("(*(%s)0)", tp) : xstrdup("((void)0)");
     if (range_rewritable(L->ctx, n->start, n->end))
         edit_simple(L->ctx, n->start, n->end, v);
-    free(tp);
-    free(v);
+    xfree(tp);
+    xfree(v);
 }
 
 /* Edits that do not depend on suspension: compound literals kept in the
@@ -343,7 +343,7 @@ static void suspend_call(lw *L, gt_node *n, ob *pre, bool want_value)
                               "pointer (its value passes through go__result())");
         }
         ob_gen(pre, "%s->hdr.state = %d; if (%s(", FR, k, twin);
-        free(twin);
+        xfree(twin);
         for (int i = 1; i < n->nkids; i++) {
             if (i > 1)
                 ob_gen(pre, ", ");
@@ -356,7 +356,7 @@ static void suspend_call(lw *L, gt_node *n, ob *pre, bool want_value)
             t = temp(L, rt, n->start);
             char *tn = type_name(ctx, rt, true);
             ob_gen(pre, "%s->%s = (%s)go__result(); ", FR, t->name, tn ? tn : "long");
-            free(tn);
+            xfree(tn);
         }
     } else {
         gt_func *g = n->callee, *f = L->f;
@@ -395,7 +395,7 @@ static void suspend_call(lw *L, gt_node *n, ob *pre, bool want_value)
     if (want_value) {
         char *v = t ? xprintf("%s->%s", FR, t->name) : xstrdup("((void)0)");
         edit_simple(ctx, n->start, n->end, v);
-        free(v);
+        xfree(v);
     }
 }
 
@@ -434,7 +434,7 @@ static void lower_expr(lw *L, gt_node *n, ob *pre)
         bool comma = !strcmp(op, ",");
         if ((logical || comma) && b->has_susp) {
             if (!rewritable(L, n)) {
-                free(op);
+                xfree(op);
                 return;
             }
             lower_expr(L, a, pre);
@@ -466,12 +466,12 @@ static void lower_expr(lw *L, gt_node *n, ob *pre)
                     ob_gen(pre, "); } ");
                 char *v = xprintf("%s->%s", FR, t->name);
                 edit_simple(L->ctx, n->start, n->end, v);
-                free(v);
+                xfree(v);
             }
-            free(op);
+            xfree(op);
             return;
         }
-        free(op);
+        xfree(op);
         break;
     }
     case CXCursor_ConditionalOperator: {
@@ -504,7 +504,7 @@ static void lower_expr(lw *L, gt_node *n, ob *pre)
         ob_gen(pre, "} ");
         char *v = t ? xprintf("%s->%s", FR, t->name) : xstrdup("((void)0)");
         edit_simple(L->ctx, n->start, n->end, v);
-        free(v);
+        xfree(v);
         return;
     }
     case CXCursor_StmtExpr:
@@ -557,7 +557,7 @@ static void finish_stmt(lw *L, gt_node *n, ob *b, unsigned end)
 {
     if (!range_rewritable(L->ctx, n->start, end)) {
         fail(L, n->start, "cannot lower this statement: it is (partly) produced by a macro");
-        free(ob_finish(b, end));
+        xfree(ob_finish(b, end));
         return;
     }
     edit_add(L->ctx, n->start, end, ob_finish(b, end));
@@ -582,7 +582,7 @@ static void init_assign(lw *L, ob *b, gt_local *l, gt_node *init)
         ob_gen(b, "%s->%s = %s%s%s", FR, x, list ? "(" : "", list && tn ? tn : "", list ? ")" : "");
         src(b, init);
     }
-    free(tn);
+    xfree(tn);
 }
 
 /* A declaration with frame-resident locals or a suspending initializer.
@@ -618,7 +618,7 @@ static void lower_decl(lw *L, gt_node *n, ob *b, bool for_init)
                 return;
             }
             ob_gen(b, "%s", d);
-            free(d);
+            xfree(d);
             if (init) {
                 ob_gen(b, " = ");
                 src(b, init);

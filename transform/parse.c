@@ -44,7 +44,7 @@ static bool cdb_flags(const char *builddir, const char *abspath, args *out, gt_d
         unsigned n = clang_CompileCommand_getNumArgs(cmd);
         char *wd = xprintf("-working-directory=%s", dir);
         args_push(out, wd);
-        free(wd);
+        xfree(wd);
         for (unsigned i = 1; i < n; i++) {
             char *a = cx_string(clang_CompileCommand_getArg(cmd, i));
             bool skip_next = !strcmp(a, "-o") || !strcmp(a, "-MF") || !strcmp(a, "-MT") ||
@@ -54,12 +54,12 @@ static bool cdb_flags(const char *builddir, const char *abspath, args *out, gt_d
                         !strcmp(a, file) || !strcmp(a, abspath) || !strcmp(a, "--");
             if (!skip)
                 args_push(out, a);
-            free(a);
+            xfree(a);
             if (skip_next)
                 i++;
         }
-        free(dir);
-        free(file);
+        xfree(dir);
+        xfree(file);
     } else if (d->out) {
         fprintf(d->out, "gotransform: error: '%s' is not in %s/compile_commands.json\n", abspath,
                 builddir);
@@ -125,7 +125,7 @@ static enum CXChildVisitResult annot_visit(CXCursor c, CXCursor parent, CXClient
         char *s = cx_string(clang_getCursorSpelling(c));
         if (!strcmp(s, a->what))
             a->yes = true;
-        free(s);
+        xfree(s);
     }
     return CXChildVisit_Continue;
 }
@@ -301,7 +301,7 @@ static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClie
             ctx->hdr_size = clang_Type_getSizeOf(t);
             ctx->hdr_align = clang_Type_getAlignOf(t);
         }
-        free(name);
+        xfree(name);
         return CXChildVisit_Continue;
     }
     if (k != CXCursor_FunctionDecl)
@@ -332,8 +332,8 @@ static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClie
             f->def_end = e;
         }
     }
-    free(usr);
-    free(name);
+    xfree(usr);
+    xfree(name);
     return CXChildVisit_Continue;
 }
 
@@ -346,7 +346,7 @@ static void inclusion_visit(CXFile included, CXSourceLocation *stack, unsigned l
     char *name = cx_string(clang_getFileName(included));
     for (int i = 0; i < a->n; i++)
         if (!strcmp(a->v[i], name)) {
-            free(name);
+            xfree(name);
             return;
         }
     VEC_PUSH(a->v, a->n, a->cap, name);
@@ -378,7 +378,8 @@ int parse_tu(gt_ctx *ctx, const gt_request *req, CXIndex index, char ***deps, in
     source_lines(s);
     char *real = realpath(req->path, NULL);
     if (real) {
-        s->abspath = real;
+        s->abspath = xstrdup(real);
+        free(real);
     } else if (req->path[0] == '/') {
         s->abspath = xstrdup(req->path);
     } else {
@@ -401,8 +402,8 @@ int parse_tu(gt_ctx *ctx, const gt_request *req, CXIndex index, char ***deps, in
         index, s->abspath, (const char *const *)a.v, a.n, &unsaved, 1,
         CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing, &ctx->tu);
     for (int i = 0; i < a.n; i++)
-        free(a.v[i]);
-    free(a.v);
+        xfree(a.v[i]);
+    xfree(a.v);
     if (ec != CXError_Success || !ctx->tu) {
         if (d->out)
             fprintf(d->out, "gotransform: error: cannot parse '%s' (libclang error %d)\n",

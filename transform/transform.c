@@ -42,7 +42,7 @@ static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent, CXClientDa
     if (k == CXCursor_FunctionDecl) {
         char *usr = cx_string(clang_getCursorUSR(c));
         gt_func *f = func_by_usr(ctx, usr);
-        free(usr);
+        xfree(usr);
         if (f && clang_isCursorDefinition(c)) {
             t.gofunc = f;
             f->def_order = T->n;
@@ -75,7 +75,9 @@ int gt_transform(const gt_request *req, gt_result *res, FILE *diag)
     ctx->diags.src = &ctx->src;
     CXIndex index = clang_createIndex(0, 0);
     int rc = 1;
-    if (parse_tu(ctx, req, index, &res->deps, &res->ndeps) != 0)
+    char **deps = NULL;
+    int ndeps = 0;
+    if (parse_tu(ctx, req, index, &deps, &ndeps) != 0)
         goto out;
 
     tops T = { .ctx = ctx };
@@ -105,7 +107,7 @@ int gt_transform(const gt_request *req, gt_result *res, FILE *diag)
             ok = false;
         }
     }
-    free(used);
+    xfree(used);
     if (!ok)
         goto out;
 
@@ -130,19 +132,28 @@ int gt_transform(const gt_request *req, gt_result *res, FILE *diag)
             emit_plain(ctx, t->start, t->callees, t->ncallees);
     }
     if (ctx->diags.errors) {
-        free(sb_take(&report));
+        xfree(sb_take(&report));
         goto out;
     }
-    res->text = emit_output(ctx, &res->len);
-    res->report = req->want_report ? sb_take(&report) : NULL;
+    char *text = emit_output(ctx, &res->len);
+    res->text = malloc(res->len + 1);
+    memcpy(res->text, text, res->len + 1);
+    if (req->want_report) {
+        char *r = sb_take(&report);
+        res->report = strdup(r);
+    }
     rc = 0;
 out:
+    if (deps) {           /* the result outlives the arena: plain malloc */
+        res->deps = calloc((size_t)ndeps + 1, sizeof *res->deps);
+        for (int i = 0; i < ndeps; i++)
+            res->deps[i] = strdup(deps[i]);
+        res->ndeps = ndeps;
+    }
     if (ctx->tu)
         clang_disposeTranslationUnit(ctx->tu);
     clang_disposeIndex(index);
-    /* the context's small allocations live until exit (a batch tool); the
-     * main text is the one large block worth returning */
-    free((char *)ctx->src.text);
+    arena_release();
     return rc;
 }
 

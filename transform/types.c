@@ -96,7 +96,7 @@ static char *build_base(CXType t, const char *inner, bool strip)
     }
     char *sp = cx_string(clang_getTypeSpelling(t));
     if (strstr(sp, "(unnamed") || strstr(sp, "(anonymous")) {
-        free(sp);
+        xfree(sp);
         return NULL;
     }
     char *base = sp;
@@ -111,7 +111,7 @@ static char *build_base(CXType t, const char *inner, bool strip)
         }
     }
     char *r = with_inner(base, inner);
-    free(sp);
+    xfree(sp);
     return r;
 }
 
@@ -125,10 +125,10 @@ static char *build(CXType t, const char *inner, bool strip)
         CXType pt = clang_getPointeeType(t);
         in2 = *q && *inner ? xprintf("*%s %s", q + 1, inner) : *q ? xprintf("*%s", q + 1)
                                                                  : xprintf("*%s", inner);
-        free(q);
+        xfree(q);
         if (is_array_or_fn(pt)) {
             char *p = xprintf("(%s)", in2);
-            free(in2);
+            xfree(in2);
             in2 = p;
         }
         r = build(pt, in2, false);
@@ -152,11 +152,11 @@ static char *build(CXType t, const char *inner, bool strip)
         for (int i = 0; i < n; i++) {
             char *a = build(clang_getArgType(t, (unsigned)i), "", false);
             if (!a) {
-                free(sb_take(&b));
+                xfree(sb_take(&b));
                 return NULL;
             }
             sb_printf(&b, "%s%s", i ? ", " : "", a);
-            free(a);
+            xfree(a);
         }
         if (clang_isFunctionTypeVariadic(t))
             sb_put(&b, n ? ", ..." : "...");
@@ -183,7 +183,7 @@ static char *build(CXType t, const char *inner, bool strip)
         /* A typedef of an array/function keeps its name; typeof() names a local. */
         char *sp = cx_string(clang_getTypeSpelling(t));
         bool is_typeof = strstr(sp, "typeof") != NULL;
-        free(sp);
+        xfree(sp);
         if (is_typeof)
             return build(clang_getCanonicalType(t), inner, strip);
         return build_base(t, inner, strip);
@@ -191,7 +191,7 @@ static char *build(CXType t, const char *inner, bool strip)
     default:
         return build_base(t, inner, strip);
     }
-    free(in2);
+    xfree(in2);
     return r;
 }
 
@@ -207,17 +207,17 @@ char *type_decl(gt_ctx *ctx, CXType t, const char *name, bool strip, bool param_
             char *in = xprintf("*%s", name);
             if (is_array_or_fn(elem)) {
                 char *p = xprintf("(%s)", in);
-                free(in);
+                xfree(in);
                 in = p;
             }
             char *r = build(elem, in, false);
-            free(in);
+            xfree(in);
             return r;
         }
         if (c.kind == CXType_FunctionProto || c.kind == CXType_FunctionNoProto) {
             char *in = xprintf("(*%s)", name);
             char *r = build(t, in, false);
-            free(in);
+            xfree(in);
             return r;
         }
     }

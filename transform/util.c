@@ -1,32 +1,74 @@
 /* util.c — growable strings, checked allocation, source line tables.
  *
- * Allocation failure aborts: gotransform is a short-lived batch tool, and
- * everything it allocates is released when the process ends (or with the
- * translation unit, for the library entry).
+ * Every x*alloc block is linked into one arena list, released whole by
+ * arena_release() when gt_transform() returns: the passes allocate freely
+ * (trees, strings, edits) without ownership bookkeeping, and the library
+ * entry leaks nothing between calls (fuzzing, sanitizers).  Allocation
+ * failure aborts.  Not thread-safe: one gt_transform() at a time.
  */
 #include "gotransform.h"
 
+#include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 
+typedef struct block {
+    struct block *prev, *next;
+    alignas(max_align_t) unsigned char data[];
+} block;
+
+static block arena = { &arena, &arena };
+
+static void *oom(void)
+{
+    fputs("gotransform: out of memory\n", stderr);
+    abort();
+}
+
+static void *link_block(block *b)
+{
+    b->next = arena.next;
+    b->prev = &arena;
+    arena.next->prev = b;
+    arena.next = b;
+    return b->data;
+}
+
 void *xcalloc(size_t n, size_t size)
 {
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) {
-        fputs("gotransform: out of memory\n", stderr);
-        abort();
-    }
-    return p;
+    block *b = calloc(1, sizeof(block) + (n ? n : 1) * (size ? size : 1));
+    return b ? link_block(b) : oom();
 }
 
 void *xrealloc(void *p, size_t size)
 {
-    p = realloc(p, size ? size : 1);
-    if (!p) {
-        fputs("gotransform: out of memory\n", stderr);
-        abort();
+    if (!p)
+        return xcalloc(1, size);
+    block *b = (block *)((unsigned char *)p - offsetof(block, data));
+    b->prev->next = b->next;
+    b->next->prev = b->prev;
+    block *nb = realloc(b, sizeof(block) + (size ? size : 1));
+    if (!nb) {
+        link_block(b);
+        return oom();
     }
-    return p;
+    return link_block(nb);
+}
+
+void xfree(void *p)
+{
+    if (!p)
+        return;
+    block *b = (block *)((unsigned char *)p - offsetof(block, data));
+    b->prev->next = b->next;
+    b->next->prev = b->prev;
+    free(b);
+}
+
+void arena_release(void)
+{
+    while (arena.next != &arena)
+        xfree(arena.next->data);
 }
 
 char *xstrdup(const char *s)

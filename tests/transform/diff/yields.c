@@ -70,7 +70,7 @@ out:
     return acc;
 }
 
-GO_FUNC static void worker(go_chan *out, int id)
+GO_FUNC static void worker(go_chan *out, int id, go_wg *wg)
 {
     go_yield();
     int sum = 0;
@@ -91,15 +91,18 @@ GO_FUNC static void worker(go_chan *out, int id)
     go_yield();
     go_send(out, &sum);
     go_yield();
+    go_wg_done(wg);
 }
 
 GO_FUNC static int app(void)
 {
     go_chan *c = go_chan_make(sizeof(int), WORKERS);
+    go_wg wg = GO_WG_INIT;
     go_yield();
     for (int w = 1; w <= WORKERS; w++) {
         go_yield();
-        go(worker(c, w));
+        go_wg_add(&wg, 1);
+        go(worker(c, w, &wg));
     }
     long total = 0, xor = 0;
     for (int w = 0; w < WORKERS; w++) {
@@ -111,6 +114,8 @@ GO_FUNC static int app(void)
     }
     go_yield();
     printf("total %ld xor %ld\n", total, xor);
+    go_wg_wait(&wg);
+    go_chan_free(c);
     return 0;
 }
 

@@ -4,9 +4,13 @@
 GO_FUNC static int app(int n)
 {
     go_chan *c = go_chan_make(sizeof(int), 2);
-    go(feed(c, n));
+    go_wg wg = GO_WG_INIT;
+    go_wg_add(&wg, 1);
+    go(feed(c, n, &wg));
     long s = square_sum(c);
     printf("sum of squares below %d: %ld\n", n, s);
+    go_wg_wait(&wg);
+    go_chan_free(c);
     return 0;
 }
 

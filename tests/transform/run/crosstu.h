@@ -3,4 +3,4 @@
  * size from square_sum__info. */
 #include <gosched.h>
 GO_FUNC long square_sum(go_chan *in);
-GO_FUNC void feed(go_chan *out, int n);
+GO_FUNC void feed(go_chan *out, int n, go_wg *wg);
