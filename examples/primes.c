@@ -5,20 +5,11 @@
  * grows as primes are found.  Prints the first n primes (argv[1], default
  * 10), one per line.  All channels are unbuffered: every number is handed
  * from goroutine to goroutine.  The generator and the filters are still
- * blocked when app returns; go_main abandons them, as Go's main does.  Go's
- * garbage collector would reclaim their channels; here app records each one
- * and main frees them once go_main has returned and no goroutine runs.
+ * blocked when app returns; go_main abandons them, as Go's main does.
  */
 #include <gosched.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-static go_chan **chans;   /* every channel app makes, freed by main */
-static int nchans;
-
-static go_chan *make_chan(void) {
-    return chans[nchans++] = go_chan_make(sizeof(int), 0);
-}
 
 GO_FUNC static void generate(go_chan *out) {
     for (int i = 2;; i++)
@@ -33,13 +24,13 @@ GO_FUNC static void filter(go_chan *in, go_chan *out, int prime) {
 }
 
 GO_FUNC static int app(int n) {
-    go_chan *ch = make_chan();
-    go(generate(ch));
+    go_chan *ch = go_chan_make(sizeof(int), 0);   /* elem size, capacity */
+    go(generate(ch));                             /* like Go's `go generate(ch)` */
     for (int k = 0; k < n; k++) {
         int prime;
         go_recv(ch, &prime);
         printf("%d\n", prime);
-        go_chan *next = make_chan();
+        go_chan *next = go_chan_make(sizeof(int), 0);
         go(filter(ch, next, prime));
         ch = next;
     }
@@ -47,15 +38,5 @@ GO_FUNC static int app(int n) {
 }
 
 int main(int argc, char **argv) {
-    int n = argc > 1 ? atoi(argv[1]) : 10;
-    if (n < 0)
-        n = 0;
-    chans = calloc((size_t)n + 1, sizeof *chans);
-    if (!chans)
-        return 1;
-    int status = go_main(app(n));
-    for (int i = 0; i < nchans; i++)
-        go_chan_free(chans[i]);
-    free(chans);
-    return status;
+    return go_main(app(argc > 1 ? atoi(argv[1]) : 10));  /* exits when app returns */
 }

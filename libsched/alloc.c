@@ -4,7 +4,8 @@
  * of it moves to sched.gfree (under sched.lock), and an empty P list refills
  * from there.  New Gs are carved from 64-G slabs (per P; sched.gslab, under
  * sched.lock, without a P) pushed on sched.gslabs when made, and freed only
- * by go_run_main's shutdown: walking the slabs visits every G.
+ * by go_run_main's shutdown: walking the slabs visits every G.  Slabs with
+ * abandoned goroutines outlive their run (see `abandoned`).
  *
  * Frames: size classes of 16 bytes up to 1 KiB; each class has a bounded
  * per-P free list and a global overflow list (under frame_lock).  A block of
@@ -241,11 +242,26 @@ void go__frame_cache_drain(go_p *p)
         list_free(&p->frames[c]);
 }
 
-/* Free every G (with its heap frames) and the global frame lists.  Called
- * with every M stopped. */
-void go__alloc_shutdown(void)
+/* Slabs holding goroutines abandoned by the last go_run_main (still blocked
+ * or runnable when the main goroutine returned), kept with their frames.
+ * As in Go, where the process exits when main returns, their memory — and
+ * the channels and buffers only they point to — stays reachable instead of
+ * being reported as leaked; the next go_run_main releases it. */
+static go_gslab *abandoned;
+
+static bool slab_has_live_g(go_gslab *s)
 {
-    go_gslab *s = atomic_exchange_explicit(&go__sched.gslabs, NULL, memory_order_acquire);
+    for (int i = 0; i < GO_GSLAB_N; i++) {
+        uint32_t st = atomic_load_explicit(&s->slots[i].g.status, memory_order_relaxed);
+        if (st != GO_G_IDLE && st != GO_G_DEAD)
+            return true;
+    }
+    return false;
+}
+
+/* Free a list of slabs with the heap frames of their live Gs. */
+static void slabs_free(go_gslab *s)
+{
     while (s) {
         go_gslab *next = s->next;
         for (int i = 0; i < GO_GSLAB_N; i++) {
@@ -255,6 +271,26 @@ void go__alloc_shutdown(void)
                 go__g_free_frames(g);
         }
         free(s);
+        s = next;
+    }
+}
+
+/* Free every G without live goroutines, the previous run's abandoned ones,
+ * and the global frame lists; keep this run's abandoned goroutines (see
+ * `abandoned`).  Called with every M stopped. */
+void go__alloc_shutdown(void)
+{
+    slabs_free(abandoned);
+    abandoned = NULL;
+    go_gslab *s = atomic_exchange_explicit(&go__sched.gslabs, NULL, memory_order_acquire);
+    while (s) {
+        go_gslab *next = s->next;
+        if (slab_has_live_g(s)) {
+            s->next = abandoned;
+            abandoned = s;
+        } else {
+            free(s);
+        }
         s = next;
     }
     go__sched.gfree = NULL;
