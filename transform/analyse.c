@@ -311,6 +311,11 @@ static void classify_call(an *A, gt_node *n, bool uneval)
             n->callee_name = xstrdup(name);
             VEC_PUSH(A->susp, A->nsusp, A->capsusp, n);
         }
+    } else if (g && g->defined_in_header) {
+        diag_error(&ctx->diags, n->start,
+                   "GO_FUNC '%s' is defined in an included file; gotransform rewrites only the "
+                   "file it is given: define it in a .c file and declare it in the header", name);
+        A->ok = false;
     } else if (g && uneval) {
         n->callee = g;             /* sizeof(f(x)): only its type is used */
     } else if (g) {

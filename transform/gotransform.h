@@ -163,6 +163,7 @@ typedef struct gt_func {
     CXCursor decl;                 /* the latest declaration seen (prototype source) */
     bool is_static;
     bool defined_here;             /* its definition is in the main file */
+    bool defined_in_header;        /* defined in an included file: not rewritable */
     CXCursor def;
     unsigned def_start, def_end;   /* definition extent in the main file */
     int def_order;                 /* index among the main file's definitions */

@@ -325,7 +325,9 @@ static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClie
         if (clang_getCursorLinkage(c) == CXLinkage_Internal)
             f->is_static = true;
         unsigned s, e;
-        if (clang_isCursorDefinition(c) && cursor_range(ctx, c, &s, &e)) {
+        if (clang_isCursorDefinition(c) && !cursor_range(ctx, c, &s, &e))
+            f->defined_in_header = true;
+        else if (clang_isCursorDefinition(c)) {
             f->defined_here = true;
             f->def = c;
             f->def_start = s;

@@ -5,7 +5,8 @@ cmake_minimum_required(VERSION 3.20)
 file(REMOVE ${OUT})
 get_filename_component(dir ${OUT} DIRECTORY)
 file(MAKE_DIRECTORY ${dir})
-execute_process(COMMAND ${TOOL} ${SRC} -o ${OUT} -- -I${INCLUDE}
+get_filename_component(srcdir ${SRC} DIRECTORY)
+execute_process(COMMAND ${TOOL} ${SRC} -o ${OUT} -- -I${INCLUDE} -I${srcdir}
   RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
 if(rc EQUAL 0)
   message(FATAL_ERROR "accepted, expected an error")
