@@ -122,19 +122,6 @@ void go__g_free(go_p *p, go_g *g)
     go__lock_release(&go__sched.lock);
 }
 
-/* Free the heap frames of g's chain, innermost first. */
-void go__g_free_frames(go_g *g)
-{
-    go_frame *f = g->top;
-    while (f) {
-        go_frame *parent = f->parent;
-        if (f->flags & GO_FRAME_HEAP)
-            go_frame_free(f);
-        f = parent;
-    }
-    g->top = NULL;
-}
-
 /* ---- frames ------------------------------------------------------------- */
 
 static inline uint32_t frame_class(uint32_t size)
@@ -242,11 +229,12 @@ void go__frame_cache_drain(go_p *p)
         list_free(&p->frames[c]);
 }
 
-/* Slabs holding goroutines abandoned by the last go_run_main (still blocked
- * or runnable when the main goroutine returned), kept with their frames.
- * As in Go, where the process exits when main returns, their memory — and
- * the channels and buffers only they point to — stays reachable instead of
- * being reported as leaked; the next go_run_main releases it. */
+/* Slabs holding goroutines abandoned by a go_run_main (still blocked or
+ * runnable when the main goroutine returned), kept with their frames for
+ * the life of the process.  As in Go, where the process exits when main
+ * returns, their memory — and the channels and buffers only they point to —
+ * stays reachable instead of being reported as leaked.  Programs that call
+ * go_run_main repeatedly and abandon goroutines each time accumulate it. */
 static go_gslab *abandoned;
 
 static bool slab_has_live_g(go_gslab *s)
@@ -259,29 +247,10 @@ static bool slab_has_live_g(go_gslab *s)
     return false;
 }
 
-/* Free a list of slabs with the heap frames of their live Gs. */
-static void slabs_free(go_gslab *s)
-{
-    while (s) {
-        go_gslab *next = s->next;
-        for (int i = 0; i < GO_GSLAB_N; i++) {
-            go_g *g = &s->slots[i].g;
-            uint32_t st = atomic_load_explicit(&g->status, memory_order_relaxed);
-            if (st != GO_G_IDLE && st != GO_G_DEAD)
-                go__g_free_frames(g);
-        }
-        free(s);
-        s = next;
-    }
-}
-
-/* Free every G without live goroutines, the previous run's abandoned ones,
- * and the global frame lists; keep this run's abandoned goroutines (see
- * `abandoned`).  Called with every M stopped. */
+/* Free the slabs without live goroutines and the global frame lists; keep
+ * the abandoned goroutines (see `abandoned`).  Called with every M stopped. */
 void go__alloc_shutdown(void)
 {
-    slabs_free(abandoned);
-    abandoned = NULL;
     go_gslab *s = atomic_exchange_explicit(&go__sched.gslabs, NULL, memory_order_acquire);
     while (s) {
         go_gslab *next = s->next;

@@ -159,7 +159,6 @@ void go__globrunq_put(go_g *const *gs, uint32_t n);
 /* alloc.c: G and frame caches */
 go_g *go__g_alloc(go_p *p);
 void go__g_free(go_p *p, go_g *g);
-void go__g_free_frames(go_g *g);
 void go__for_each_g(void (*fn)(go_g *g, void *arg), void *arg);
 void go__frame_cache_drain(go_p *p);
 void go__alloc_shutdown(void);

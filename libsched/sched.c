@@ -732,7 +732,8 @@ static void sched_init(int nprocs)
         pidle_put(go__sched.allp[i]);
 }
 
-/* Every M but the caller's has exited: free everything. */
+/* Every M but the caller's has exited: free everything but the abandoned
+ * goroutines (alloc.c keeps them, as Go does until exit). */
 static void sched_free(go_m *m0)
 {
     go__lock_acquire(&go__sched.lock);

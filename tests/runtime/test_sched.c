@@ -725,6 +725,50 @@ START_TEST(idle_uses_no_cpu)
 }
 END_TEST
 
+/* Goroutines still blocked when main returns are abandoned, as in Go; a
+ * channel only they reach is not a leak (the asan preset's LSan checks this
+ * test's process at exit). */
+struct orphan {
+    go_frame hdr;
+    go_chan *c;
+};
+static int orphan__resume(go_frame *f)
+{
+    struct orphan *fr = (struct orphan *)f;
+    GO_BEGIN(fr);
+    GO_AWAIT(fr, go_recv__begin(fr->c, NULL));
+    GO_END(fr);
+}
+static const go_func_info orphan__info = GO_FUNC_INFO(orphan__resume, struct orphan);
+
+struct orphan_main {
+    go_frame hdr;
+    int ret;
+};
+static int orphan_main__resume(go_frame *f)
+{
+    struct orphan_main *fr = (struct orphan_main *)f;
+    GO_BEGIN(fr);
+    for (int i = 0; i < 100; i++) {
+        struct orphan *o = go_frame_alloc(&orphan__info);
+        o->c = go_chan_make(sizeof(int), (size_t)i % 3);
+        go_spawn(&o->hdr);
+    }
+    GO_AWAIT(fr, go_yield__begin());
+    fr->ret = 7;
+    GO_END(fr);
+}
+static const go_func_info orphan_main__info = GO_FUNC_INFO(orphan_main__resume, struct orphan_main);
+
+START_TEST(abandoned_goroutines)
+{
+    for (int run = 0; run < 3; run++) {
+        struct orphan_main *m = go_frame_alloc(&orphan_main__info);
+        ck_assert_int_eq(go_run_main(&m->hdr, &m->ret), 7);
+    }
+}
+END_TEST
+
 /* A plain thread that has not touched the API yet when every goroutine
  * blocks: its later send must be awaited, not reported as a deadlock. */
 static void *late_sender(void *arg)
@@ -868,6 +912,7 @@ static Suite *sched_suite(void)
     tcase_add_test(tc, thread_wait_and_wake);
     tcase_add_test(tc, idle_uses_no_cpu);
     tcase_add_test(tc, no_deadlock_while_plain_thread_lives);
+    tcase_add_test(tc, abandoned_goroutines);
     tcase_add_test(tc, deadlock_report);
     suite_add_tcase(s, tc);
     return s;
