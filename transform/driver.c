@@ -82,17 +82,21 @@ int main(int argc, char **argv)
         return usage("no output file (-o)");
 
     gt_result res;
-    if (gt_transform(&req, &res, stderr) != 0)
+    if (gt_transform(&req, &res, stderr) != 0) {
+        gt_result_free(&res);
         return 1;
+    }
     if (!write_file(out, res.text, res.len)) {
         fprintf(stderr, "gotransform: error: cannot write '%s'\n", out);
         remove(out);
+        gt_result_free(&res);
         return 1;
     }
     if (depfile) {
         FILE *f = fopen(depfile, "w");
         if (!f) {
             fprintf(stderr, "gotransform: error: cannot write '%s'\n", depfile);
+            gt_result_free(&res);
             return 1;
         }
         put_dep_path(f, deptarget ? deptarget : out);

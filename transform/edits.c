@@ -36,7 +36,7 @@ static int edit_cmp(const void *pa, const void *pb)
 
 static void sort_edits(gt_ctx *ctx)
 {
-    if (!ctx->edits_sorted) {
+    if (!ctx->edits_sorted && ctx->nedits > 0) {
         qsort(ctx->edits, (size_t)ctx->nedits, sizeof *ctx->edits, edit_cmp);
         ctx->edits_sorted = true;
     }
