@@ -482,6 +482,10 @@ static bool params_and_locals(an *A, gt_func *f, gt_node *root)
         } else {
             l->field = frame_field(f, decl_name, l->type, td, NULL, ctx);
             xfree(td);
+            CXType c = clang_getCanonicalType(l->type);
+            if (type_is_array(c) || c.kind == CXType_FunctionProto ||
+                c.kind == CXType_FunctionNoProto)      /* adjusted to a pointer */
+                l->field->size = l->field->align = ctx->ptr_size > 0 ? ctx->ptr_size : -1;
         }
         xfree(decl_name);
         k->local = l;

@@ -244,6 +244,7 @@ struct gt_ctx {
     gt_macro *macros;
     int nmacros, capmacros;
     long long hdr_size, hdr_align; /* sizeof/_Alignof(go_frame) */
+    long long ptr_size;            /* sizeof(void *) on the target */
     /* edits */
     gt_edit *edits;
     int nedits, capedits, edit_seq;
@@ -278,6 +279,7 @@ bool is_scope_node(gt_node *n);
 char *type_decl(gt_ctx *ctx, CXType t, const char *name, bool strip_top_quals, bool param_adjust);
 char *type_name(gt_ctx *ctx, CXType t, bool strip_top_quals);
 bool type_is_vla(CXType t);
+bool type_is_local_typedef(CXType t);
 bool type_is_array(CXType t);
 bool type_is_record(CXType t);
 bool type_is_void(CXType t);

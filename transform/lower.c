@@ -602,6 +602,12 @@ static void lower_decl(lw *L, gt_node *n, ob *b, bool for_init)
         if (init)
             lower_expr(L, init, b);
         if (l->field) {
+            if (!for_init && type_is_local_typedef(l->type)) {
+                /* the field uses the canonical type: keep the local typedef used */
+                char *sp = cx_string(clang_getTypeSpelling(l->type));
+                ob_gen(b, "(void)sizeof (%s); ", sp);
+                xfree(sp);
+            }
             if (!init)
                 continue;
             if (for_init && !first)

@@ -281,6 +281,17 @@ unsigned stmt_full_end(gt_ctx *ctx, gt_node *n, bool *ok)
 
 /* ---- the pass over top-level declarations ------------------------------------------ */
 
+/* go_frame's first field is a pointer: its size is the target's. */
+static enum CXChildVisitResult first_field_visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    gt_ctx *ctx = data;
+    if (clang_getCursorKind(c) != CXCursor_FieldDecl)
+        return CXChildVisit_Continue;
+    ctx->ptr_size = clang_Type_getSizeOf(clang_getCursorType(c));
+    return CXChildVisit_Break;
+}
+
 static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClientData data)
 {
     (void)parent;
@@ -300,6 +311,7 @@ static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClie
             CXType t = clang_getCursorType(c);
             ctx->hdr_size = clang_Type_getSizeOf(t);
             ctx->hdr_align = clang_Type_getAlignOf(t);
+            clang_visitChildren(c, first_field_visit, ctx);
         }
         xfree(name);
         return CXChildVisit_Continue;

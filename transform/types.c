@@ -226,6 +226,13 @@ char *type_decl(gt_ctx *ctx, CXType t, const char *name, bool strip, bool param_
 
 char *type_name(gt_ctx *ctx, CXType t, bool strip) { return type_decl(ctx, t, "", strip, false); }
 
+/* A typedef declared inside the function (frame fields use its canonical type). */
+bool type_is_local_typedef(CXType t)
+{
+    CXType u = unwrap_sugar(t);
+    return u.kind == CXType_Typedef && decl_is_local(t);
+}
+
 bool type_is_vla(CXType t)
 {
     for (;;) {
