@@ -446,6 +446,16 @@ static bool susp_ends_in(an *A, unsigned a, unsigned z)
     return false;
 }
 
+static bool has_label(gt_node *n)
+{
+    if (n->kind == CXCursor_LabelStmt)
+        return true;
+    for (int i = 0; i < n->nkids; i++)
+        if (has_label(n->kids[i]))
+            return true;
+    return false;
+}
+
 static bool in_static_init(gt_node *n)
 {
     for (gt_node *p = n->parent; p; p = p->parent)
@@ -528,9 +538,11 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
         gt_local *l = f->locals[i];
         if (l->is_param || l->is_static || !l->scope)
             continue;
+        /* An object lives from the entry of its block: a goto back above its
+         * declaration can carry its address across an earlier suspension. */
         bool after = susp_in(&A, l->decl_node->start, l->scope->end);
         bool anywhere = susp_in(&A, l->scope->start, l->scope->end);
-        l->hoisted = after || (l->addr_taken && anywhere);
+        l->hoisted = after || (l->addr_taken && anywhere && has_label(l->scope));
         if (!l->hoisted)
             continue;
         if (l->is_vla) {

@@ -135,6 +135,7 @@ struct gt_node {
     struct gt_local *local;        /* VarDecl: its local; DeclRefExpr: the referenced local */
     struct gt_field *hoist;        /* CompoundLiteralExpr kept in the frame */
     int cont_label;                /* loop lowered to for(;;): its `continue` label */
+    bool lowered;                  /* suspension point: its state and label were emitted */
 };
 
 /* ---- locals and frame fields --------------------------------------------- */

@@ -329,6 +329,7 @@ static void suspend_call(lw *L, gt_node *n, ob *pre, bool want_value)
     CXType rt = clang_getCursorType(n->cur);
     bool is_void = type_is_void(rt);
     int k = new_state(L, n);
+    n->lowered = true;
     gt_field *t = NULL;
     if (n->call == CALL_SUSPEND) {
         char *twin = xprintf("%s__begin", n->callee_name);
@@ -923,6 +924,16 @@ static void lower_stmt(lw *L, gt_node *n)
     L->stmt = saved;
 }
 
+/* Every suspension point must have been lowered: one left as a plain call
+ * would run the operation on a goroutine's thread outside its frame. */
+static void check_lowered(lw *L, gt_node *n)
+{
+    if ((n->call == CALL_SUSPEND || n->call == CALL_GOFUNC) && !n->unevaluated && !n->lowered)
+        fail(L, n->start, "cannot lower a suspension point in this position");
+    for (int i = 0; i < n->nkids; i++)
+        check_lowered(L, n->kids[i]);
+}
+
 bool lower_func(gt_ctx *ctx, gt_func *f)
 {
     lw L = { .ctx = ctx, .f = f, .fr = f->fr, .ok = true,
@@ -931,6 +942,8 @@ bool lower_func(gt_ctx *ctx, gt_func *f)
     leaf_refs(&L, f->body);
     continue_labels(&L, f->body);
     lower_stmt(&L, f->body);
+    if (L.ok)
+        check_lowered(&L, f->body);
     return L.ok;
 }
 
