@@ -378,6 +378,8 @@ static void walk(an *A, gt_node *n, bool uneval)
         enum CXCursorKind rk = clang_getCursorKind(ref);
         if (rk == CXCursor_VarDecl || rk == CXCursor_ParmDecl) {
             n->local = local_of(A->f, ref);
+            if (n->local && !uneval)
+                VEC_PUSH(n->local->refs, n->local->nrefs, n->local->caprefs, n);
             if (n->local && !uneval) {
                 gt_node *u = skip_wrappers_up(n);
                 while (u->parent && (u->parent->kind == CXCursor_MemberRefExpr ||
@@ -453,6 +455,51 @@ static bool has_label(gt_node *n)
     for (int i = 0; i < n->nkids; i++)
         if (has_label(n->kids[i]))
             return true;
+    return false;
+}
+
+static bool is_stmt_list(gt_node *n)
+{
+    return n->kind == CXCursor_CompoundStmt || n->kind == CXCursor_LabelStmt ||
+           n->kind == CXCursor_CaseStmt || n->kind == CXCursor_DefaultStmt;
+}
+
+static bool refs_in(const gt_local *l, unsigned a, unsigned z)
+{
+    for (int i = 0; i < l->nrefs; i++)
+        if (l->refs[i]->start >= a && l->refs[i]->end <= z)
+            return true;
+    return false;
+}
+
+/* Can a reference of l run after a suspension point of its scope, in the
+ * same lifetime of l?  Yes when it comes later in the text, or belongs to
+ * the statement of the suspension (lowering evaluates the rest of that
+ * statement after it), or sits in a loop, inside l's scope, around the
+ * suspension.  Blocks with labels are not asked (see the caller). */
+static bool live_across(an *A, const gt_local *l)
+{
+    gt_node *scope = l->scope;
+    for (int i = 0; i < A->nsusp; i++) {
+        gt_node *p = A->susp[i];
+        if (p->start < l->decl_node->start || p->start >= scope->end)
+            continue;
+        gt_node *top = p;
+        while (top->parent && !is_stmt_list(top->parent))
+            top = top->parent;
+        for (int k = 0; k < l->nrefs; k++)
+            if (l->refs[k]->start > p->start ||
+                (l->refs[k]->start >= top->start && l->refs[k]->end <= top->end))
+                return true;
+        for (gt_node *q = p->parent; q; q = q->parent) {
+            bool loop = q->kind == CXCursor_WhileStmt || q->kind == CXCursor_DoStmt ||
+                        q->kind == CXCursor_ForStmt;
+            if (loop && refs_in(l, q->start, q->end))
+                return true;
+            if (q == scope)
+                break;
+        }
+    }
     return false;
 }
 
@@ -542,7 +589,10 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
          * declaration can carry its address across an earlier suspension. */
         bool after = susp_in(&A, l->decl_node->start, l->scope->end);
         bool anywhere = susp_in(&A, l->scope->start, l->scope->end);
-        l->hoisted = after || (l->addr_taken && anywhere && has_label(l->scope));
+        if (l->addr_taken || l->is_vla)
+            l->hoisted = after || (anywhere && has_label(l->scope));
+        else
+            l->hoisted = after && (has_label(l->scope) || live_across(&A, l));
         if (!l->hoisted)
             continue;
         if (l->is_vla) {

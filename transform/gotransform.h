@@ -155,6 +155,8 @@ typedef struct gt_local {
     gt_node *scope;                /* CompoundStmt or ForStmt owning it (NULL: params) */
     bool is_param, is_static, addr_taken, hoisted, is_vla;
     gt_field *field;               /* when hoisted or a parameter */
+    gt_node **refs;                /* its evaluated references */
+    int nrefs, caprefs;
 } gt_local;
 
 /* ---- GO_FUNCs ------------------------------------------------------------- */
