@@ -1,23 +1,23 @@
-// sieve: the concurrent prime sieve; prints the n-th prime (1000th: 7919)
-// and the elapsed milliseconds.
+// sieve: twin of bench/sieve.c — the concurrent prime sieve; check is the
+// n-th prime (default n = 5,000: 48611).  Metric: ms.
 package main
 
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"time"
 )
 
-func generate(ch chan<- int) {
-	for i := 2; ; i++ {
-		ch <- i
+func generate(out chan<- int64) {
+	for i := int64(2); ; i++ {
+		out <- i
 	}
 }
 
-func filter(in <-chan int, out chan<- int, prime int) {
-	for {
-		i := <-in
+func filter(in <-chan int64, out chan<- int64, prime int64) {
+	for i := range in {
 		if i%prime != 0 {
 			out <- i
 		}
@@ -25,19 +25,29 @@ func filter(in <-chan int, out chan<- int, prime int) {
 }
 
 func main() {
-	n := 1000
-	if len(os.Args) > 1 {
-		n, _ = strconv.Atoi(os.Args[1])
-	}
+	n := arg(1, 5000)
 	start := time.Now()
-	ch := make(chan int)
+	ch := make(chan int64)
 	go generate(ch)
-	prime := 0
-	for i := 0; i < n; i++ {
+	var prime int64
+	for k := int64(0); k < n; k++ {
 		prime = <-ch
-		ch1 := make(chan int)
-		go filter(ch, ch1, prime)
-		ch = ch1
+		next := make(chan int64)
+		go filter(ch, next, prime)
+		ch = next
 	}
-	fmt.Printf("prime %d = %d in %d ms\n", n, prime, time.Since(start).Milliseconds())
+	ms := float64(time.Since(start).Nanoseconds()) / 1e6
+	fmt.Printf("bench=sieve procs=%d n=%d check=%d ms=%.1f\n", runtime.GOMAXPROCS(0), n, prime, ms)
+}
+
+func arg(i int, fallback int64) int64 {
+	if len(os.Args) <= i {
+		return fallback
+	}
+	v, err := strconv.ParseInt(os.Args[i], 10, 64)
+	if err != nil || v <= 0 {
+		fmt.Fprintf(os.Stderr, "usage: %s [primes]\n", os.Args[0])
+		os.Exit(2)
+	}
+	return v
 }
