@@ -324,6 +324,15 @@ static void suspend_call(lw *L, gt_node *n, ob *pre, bool want_value)
                           "suspending function directly");
         return;
     }
+    for (int i = 1; i < n->nkids; i++) {
+        gt_node *a = n->kids[i];
+        if (!(n->start < a->start && a->end < n->end) ||
+            !range_rewritable(ctx, a->start, a->end)) {
+            fail(L, a->start, "cannot lower this suspension point: its argument comes from a "
+                              "macro body (call the suspending function directly)");
+            return;
+        }
+    }
     for (int i = 1; i < n->nkids; i++)
         lower_expr(L, n->kids[i], pre);
     CXType rt = clang_getCursorType(n->cur);
