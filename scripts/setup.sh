@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, when missing (Debian 12).
-# Usage: scripts/setup.sh [--bench]   (--bench adds Go 1.19 and hyperfine)
+# Usage: scripts/setup.sh [--bench]   (--bench adds Go 1.19, for bench/compare)
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config check libclang-dev clang)
