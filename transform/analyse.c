@@ -369,6 +369,12 @@ static void walk(an *A, gt_node *n, bool uneval)
             l->is_static = sc == CX_SC_Static || sc == CX_SC_Extern;
             l->is_vla = type_is_vla(l->type);
             l->addr_taken = type_is_array(l->type);
+            for (int i = 0; i < n->nkids; i++) {
+                gt_node *k = n->kids[i];
+                if (k->kind == CXCursor_UnexposedAttr && k->end - k->start >= 7 &&
+                    !strncmp(ctx->src.text + k->start, "cleanup", 7))
+                    l->has_cleanup = true;
+            }
             n->local = l;
             VEC_PUSH(A->f->locals, A->f->nlocals, A->f->caplocals, l);
         }
@@ -589,6 +595,14 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
          * declaration can carry its address across an earlier suspension. */
         bool after = susp_in(&A, l->decl_node->start, l->scope->end);
         bool anywhere = susp_in(&A, l->scope->start, l->scope->end);
+        if (l->has_cleanup && after) {
+            diag_error(&ctx->diags, cursor_offset(ctx, l->decl),
+                       "'%s' has a cleanup attribute and a suspension point in its scope: the "
+                       "cleanup would not run when the goroutine's frame is resumed elsewhere",
+                       l->name);
+            A.ok = false;
+            continue;
+        }
         if (l->addr_taken || l->is_vla)
             l->hoisted = after || (anywhere && has_label(l->scope));
         else

@@ -153,7 +153,7 @@ typedef struct gt_local {
     CXType type;
     gt_node *decl_node;            /* the VarDecl (NULL for parameters) */
     gt_node *scope;                /* CompoundStmt or ForStmt owning it (NULL: params) */
-    bool is_param, is_static, addr_taken, hoisted, is_vla;
+    bool is_param, is_static, addr_taken, hoisted, is_vla, has_cleanup;
     gt_field *field;               /* when hoisted or a parameter */
     gt_node **refs;                /* its evaluated references */
     int nrefs, caprefs;
