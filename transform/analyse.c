@@ -656,7 +656,6 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
     }
     xfree(A.susp);
     xfree(A.lits);
-    f->analysed_ok = A.ok;
     return A.ok;
 }
 

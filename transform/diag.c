@@ -42,14 +42,6 @@ void diag_error(gt_diags *d, unsigned off, const char *fmt, ...)
     d->errors++;
 }
 
-void diag_note(gt_diags *d, unsigned off, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(d, "note", off, fmt, ap);
-    va_end(ap);
-}
-
 /* Prints the line `line` of `file` (the main text, or read from disk). */
 static void print_file_line(gt_diags *d, CXFile file, unsigned line, unsigned col)
 {

@@ -103,7 +103,6 @@ typedef struct gt_diags {
 } gt_diags;
 
 void diag_error(gt_diags *d, unsigned off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void diag_note(gt_diags *d, unsigned off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A libclang diagnostic, printed as clang prints it; returns true for errors. */
 bool diag_clang(gt_diags *d, CXDiagnostic cd);
 
@@ -189,7 +188,6 @@ typedef struct gt_func {
     struct gt_func **callees;      /* GO_FUNCs it calls, spawns or runs (first use order) */
     int ncallees, capcallees;
     long long frame_size, frame_align;   /* computed layout, for --report */
-    bool analysed_ok;
 } gt_func;
 
 /* A macro invocation in the main file. */
@@ -290,7 +288,7 @@ bool type_is_scalar_result(CXType t);
 
 /* lower.c */
 bool lower_func(gt_ctx *ctx, gt_func *f);
-bool lower_plain(gt_ctx *ctx, gt_node *root, gt_func ***callees, int *ncallees, bool *uses_main);
+bool lower_plain(gt_ctx *ctx, gt_node *root, gt_func ***callees, int *ncallees);
 gt_field *frame_field(gt_func *f, const char *base, CXType t, const char *type_decl_text, gt_node *scope, gt_ctx *ctx);
 
 /* emit.c */

@@ -204,13 +204,6 @@ static void lower_expr(lw *L, gt_node *n, ob *pre);
 
 static void src(ob *b, gt_node *n) { ob_src(b, n->start, n->end); }
 
-static char *render_node(lw *L, gt_node *n)
-{
-    strbuf s = { 0 };
-    render(L->ctx, n->start, n->end, &s);
-    return sb_take(&s);
-}
-
 /* The struct a callee's frame is known as here: its full frame when defined
  * earlier in this file (or it is the current function), else its prefix. */
 static const char *callee_struct(lw *L, gt_func *g)
@@ -271,7 +264,6 @@ static void hoist_literal(lw *L, gt_node *n)
     }
     CXType t = clang_getCursorType(n->cur);
     char *tp = type_decl(L->ctx, t, type_is_array(t) ? "(*)" : "*", true, false);
-    char *lit = render_node(L, n);
     ob b;
     ob_init(&b, L->ctx, n->start);
     ob_gen(&b, "(*(%s)__builtin_memcpy(&%s->%s, &", tp ? tp : "void *", L->fr, n->hoist->name);
@@ -279,7 +271,6 @@ static void hoist_literal(lw *L, gt_node *n)
     ob_gen(&b, ", sizeof %s->%s))", L->fr, n->hoist->name);
     edit_add(L->ctx, n->start, n->end, ob_finish(&b, n->end));
     xfree(tp);
-    xfree(lit);
 }
 
 /* A GO_FUNC call under sizeof: f no longer exists, but its type does. */
@@ -956,12 +947,11 @@ bool lower_func(gt_ctx *ctx, gt_func *f)
     return L.ok;
 }
 
-bool lower_plain(gt_ctx *ctx, gt_node *root, gt_func ***callees, int *ncallees, bool *uses_main)
+bool lower_plain(gt_ctx *ctx, gt_node *root, gt_func ***callees, int *ncallees)
 {
     int cap = 0;
     lw L = { .ctx = ctx, .f = NULL, .fr = "fr", .ok = true,
              .callees = callees, .ncallees = ncallees, .capcallees = &cap };
     lower_pure(&L, root);
-    *uses_main = false;
     return L.ok;
 }

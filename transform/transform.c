@@ -116,8 +116,7 @@ int gt_transform(const gt_request *req, gt_result *res, FILE *diag)
         if (t->gofunc) {
             ok &= lower_func(ctx, t->gofunc);
         } else {
-            bool uses_main = false;
-            ok &= lower_plain(ctx, t->plain, &t->callees, &t->ncallees, &uses_main);
+            ok &= lower_plain(ctx, t->plain, &t->callees, &t->ncallees);
         }
     }
     if (!ok || ctx->diags.errors)
