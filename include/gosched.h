@@ -179,8 +179,37 @@ typedef struct go_stats {
     uint64_t parks;        /* goroutines parked (blocked) */
     uint64_t switches;     /* goroutines resumed by an M */
     uint64_t spawns;       /* go_spawn calls (the main goroutine excluded) */
+    /* at the moment of the call (GOSCHED_TRACE prints them too) */
+    int threads;           /* Ms: OS threads made to run goroutines */
+    int idle_threads;      /* Ms parked without work */
+    int spinning_threads;  /* Ms looking for work */
+    int idle_procs;        /* Ps no M holds */
+    int64_t runqueue;      /* goroutines in the global run queue */
+    int64_t runnable;      /* goroutines in any run queue (global and every P's) */
 } go_stats_t;
 go_stats_t go_stats(void);
+
+/* SIGQUIT (during go_run_main, unless the program set its own action)
+ * prints every goroutine as go_dump does, then exits with status 2.
+ * GOSCHED_TRACE=ms prints a scheduler line to stderr every ms milliseconds
+ * (Go's schedtrace, then the counters above). */
+
+/* ---- goroutine-local storage --------------------------------------------
+ * Values per goroutine, NULL in a new goroutine; when a goroutine ends,
+ * each non-NULL value is passed once to its key's destructor (if any).
+ * A key is a static object, zero-initialised or GO_LOCAL_KEY_INIT(dtor),
+ * or made by go_local_key_make; it must outlive the goroutines using it.
+ * As with pthread keys: replacing a value does not destroy the old one;
+ * goroutines abandoned when go_main returns are not destroyed; outside a
+ * goroutine the values are the thread's own, destroyed when it exits. */
+typedef struct go_local_key {
+    uint32_t id;                      /* runtime-private: 0 until first use */
+    void (*destructor)(void *value);  /* NULL: none */
+} go_local_key;
+#define GO_LOCAL_KEY_INIT(dtor) { 0, (dtor) }
+go_local_key go_local_key_make(void (*destructor)(void *value));
+void *go_local_get(go_local_key *key);
+void go_local_set(go_local_key *key, void *value);
 
 /* ---- source locations for misuse reports ---------------------------------
  * These calls can stop the program (close of a closed channel, unlock of an

@@ -1,23 +1,30 @@
-/* dump.c — goroutine dumps, Go style (go_dump, the deadlock report, panics):
+/* dump.c — goroutine dumps, Go style (go_dump, SIGQUIT, the deadlock
+ * report, panics):
  *
- *     goroutine 7 [chan receive]:
+ *     goroutine 7 [chan receive, 2 minutes]:
  *     	worker() at /abs/path/prog.c:31
  *     	app() at /abs/path/prog.c:50
  *
  * One block per live goroutine, the caller's first, then by id; frames from
- * the innermost to the root.  A frame's line is info->lines[state], or the
- * state itself for hand-written frames (their state is the line of their
- * GO_AWAIT).  A goroutine running on another M is shown without frames: its
- * frames are changing under us.
+ * the innermost to the root (the chain of nested GO_FUNC calls).  A frame's
+ * line is info->lines[state], or the state itself for hand-written frames
+ * (their state is the line of their GO_AWAIT).  The state is the wait
+ * reason of a parked goroutine; as in Go, the wait is shown once it
+ * reaches a minute (wait_since is the coarse clock at the park: exact to
+ * about a second).
+ *
+ * go_dump freezes the world (freeze.c) while it reads: every goroutine not
+ * running stays put, so its frames are read while no M touches them.  A
+ * goroutine still running on another M is shown without frames.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "proc.h"
+#include "diag.h"
 
-const char *go__g_state(go_g *g)
+static const char *state_name(const go_g *g, uint32_t status)
 {
-    switch (atomic_load_explicit(&g->status, memory_order_relaxed)) {
+    switch (status) {
     case GO_G_RUNNING:
         return "running";
     case GO_G_RUNNABLE:
@@ -29,6 +36,11 @@ const char *go__g_state(go_g *g)
     default:
         return "idle";
     }
+}
+
+const char *go__g_state(go_g *g)
+{
+    return state_name(g, atomic_load_explicit(&g->status, memory_order_acquire));
 }
 
 /* "worker__resume" (GO_FUNC_INFO of a hand-written frame) prints as "worker". */
@@ -79,8 +91,15 @@ void go__dump_frames(FILE *out, go_g *g, const char *file, int line)
 
 void go__dump_g(FILE *out, go_g *g, bool current)
 {
-    fprintf(out, "goroutine %lld [%s]:\n", (long long)g->id, go__g_state(g));
-    if (!current && atomic_load_explicit(&g->status, memory_order_relaxed) == GO_G_RUNNING)
+    uint32_t st = atomic_load_explicit(&g->status, memory_order_acquire);
+    fprintf(out, "goroutine %lld [%s", (long long)g->id, state_name(g, st));
+    if (st == GO_G_WAITING && g->wait_since) {
+        int64_t minutes = (go__nanotime() - g->wait_since) / (60 * 1000000000LL);
+        if (minutes >= 1)
+            fprintf(out, ", %lld minutes", (long long)minutes);
+    }
+    fputs("]:\n", out);
+    if (!current && st == GO_G_RUNNING)
         fputs("\tgoroutine running on other thread; frames unavailable\n", out);
     else
         go__dump_frames(out, g, NULL, 0);
@@ -102,7 +121,7 @@ struct g_list {
 static void collect(go_g *g, void *arg)
 {
     struct g_list *l = arg;
-    uint32_t st = atomic_load_explicit(&g->status, memory_order_relaxed);
+    uint32_t st = atomic_load_explicit(&g->status, memory_order_acquire);
     if (st == GO_G_IDLE || st == GO_G_DEAD || g == l->skip || l->oom)
         return;
     if (l->n == l->cap) {
@@ -118,7 +137,7 @@ static void collect(go_g *g, void *arg)
     l->gs[l->n++] = g;
 }
 
-void go_dump(FILE *out)
+void go__dump_all(FILE *out)
 {
     go_g *cur = go__curg();
     struct g_list l = { .skip = cur };
@@ -141,4 +160,11 @@ void go_dump(FILE *out)
     funlockfile(out);
     fflush(out);
     free(l.gs);
+}
+
+void go_dump(FILE *out)
+{
+    go__world_freeze(GO_FREEZE_WAIT_NS);
+    go__dump_all(out);
+    go__world_thaw();
 }

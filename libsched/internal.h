@@ -52,7 +52,8 @@ struct go_g {
     bool (*retry)(go_g *g);
 
     const char *wait_reason;     /* "chan receive", "select", "sync.Mutex.Lock", … */
-    int64_t wait_since;          /* go__nanotime() when parked */
+    int64_t wait_since;          /* go__coarse_nanotime() when parked; 0: unknown */
+    struct go_local_table *locals; /* goroutine-local values (local.c), NULL until set */
 
     go__waiter wait;             /* the wait record of plain operations */
     _Atomic uint32_t select_done;/* select: 0 → 1 by the one waker that wins */

@@ -74,6 +74,15 @@ static inline bool go__runq_empty(go_runq *q)
     }
 }
 
+/* Gs queued on q, runnext included: a racy count, for statistics. */
+static inline uint32_t go__runq_len(go_runq *q)
+{
+    uint32_t h = atomic_load_explicit(&q->head, memory_order_acquire);
+    uint32_t t = atomic_load_explicit(&q->tail, memory_order_acquire);
+    uint32_t n = t - h <= GO_RUNQ_SIZE ? t - h : 0;   /* head moved past a stale tail */
+    return n + (atomic_load_explicit(&q->runnext, memory_order_relaxed) != NULL);
+}
+
 /* Put n Gs (n <= GO_RUNQ_SIZE - queued) at p's tail.  Owner only. */
 void go__runq_put_array(struct go_p *p, go_g *const *gs, uint32_t n);
 

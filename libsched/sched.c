@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "env.h"
 #include "proc.h"
 
@@ -390,7 +391,7 @@ static void park_current(go_p *p, go_g *g)
     g->saved_errno = errno;
     if (g->yielding) {
         g->yielding = false;
-        atomic_store_explicit(&g->status, GO_G_RUNNABLE, memory_order_relaxed);
+        atomic_store_explicit(&g->status, GO_G_RUNNABLE, memory_order_release);
         go__runq_put(p, g, false);
         return;
     }
@@ -406,6 +407,8 @@ static void park_current(go_p *p, go_g *g)
 /* The root frame returned: the goroutine is over. */
 static void goexit(go_p *p, go_g *g, go_frame *root)
 {
+    if (GO__UNLIKELY(g->locals))
+        go__local_exit(g);
     GO__COUNT(p->count.exits);
     if (GO__UNLIKELY(g == go__sched.main_g)) {
         if (go__sched.main_result_ptr)
@@ -425,6 +428,9 @@ static void execute(go_m *m, go_g *g)
     p->schedtick++;
     GO__COUNT(p->count.switches);
     atomic_store_explicit(&g->status, GO_G_RUNNING, memory_order_relaxed);
+    atomic_signal_fence(memory_order_seq_cst);   /* the store, then the load (freeze.c) */
+    if (GO__UNLIKELY(atomic_load_explicit(&go__freezing.n, memory_order_relaxed)))
+        go__freeze_point(g);
     go__curg_tls = g;
     errno = g->saved_errno;
 
@@ -516,7 +522,7 @@ static bool plain_threads_alive(void)
     threads -= 1;
 #endif
 #endif
-    return threads > go__sched.mcount;
+    return threads > go__sched.mcount + atomic_load(&go__helper_threads);
 }
 
 /* Every M is idle (sched.lock held): if the main goroutine has not returned,
@@ -583,7 +589,7 @@ void go_spawn(go_frame *root)
     root->parent = NULL;
     g->top = root;
     g->id = new_goid(p);
-    atomic_store_explicit(&g->status, GO_G_RUNNABLE, memory_order_relaxed);
+    atomic_store_explicit(&g->status, GO_G_RUNNABLE, memory_order_release);
     if (GO__UNLIKELY(!p)) {
         atomic_fetch_add_explicit(&go__sched.count.spawns, 1, memory_order_relaxed);
         ready_global(g);
@@ -598,7 +604,7 @@ void go__ready(go_g *g)
 {
     if (GO__UNLIKELY(atomic_load_explicit(&g->status, memory_order_relaxed) != GO_G_WAITING))
         go__fatal("go__ready of goroutine %lld, which is not waiting", (long long)g->id);
-    atomic_store_explicit(&g->status, GO_G_RUNNABLE, memory_order_relaxed);
+    atomic_store_explicit(&g->status, GO_G_RUNNABLE, memory_order_release);
     go_p *p = go__curp();
     if (GO__UNLIKELY(!p)) {
         ready_global(g);
@@ -614,6 +620,7 @@ void go__park(const char *reason, void (*unlockf)(void *arg), void *arg)
     if (GO__UNLIKELY(!g))
         go__fatal("go__park outside a goroutine (%s)", reason);
     g->wait_reason = reason;
+    g->wait_since = go__coarse_nanotime();
     g->unlockf = unlockf;
     g->unlock_arg = arg;
 }
@@ -680,6 +687,13 @@ static go_stats_t stats_sum(void)
         exits += atomic_load_explicit(&c->exits, memory_order_relaxed);
     }
     s.goroutines = 1 + (int64_t)s.spawns - (int64_t)exits;   /* 1: the main goroutine */
+    s.threads = go__sched.mcount;
+    s.idle_threads = go__sched.nmidle;
+    s.spinning_threads = atomic_load(&go__sched.nmspinning);
+    s.idle_procs = atomic_load(&go__sched.npidle);
+    s.runqueue = s.runnable = go__sched.runq.size;
+    for (int i = 0; i < go__sched.nprocs; i++)
+        s.runnable += go__runq_len(&go__sched.allp[i]->runq);
     s.idle_ms = atomic_load(&go__sched.idle_ns) / 1000000;
     s.spinning_ms = atomic_load(&go__sched.spinning_ns) / 1000000;
     return s;
@@ -786,9 +800,11 @@ int go_run_main(go_frame *root, const int *result)
     go__sched.main_g = g;
     go__sched.main_result_ptr = result;
     atomic_store(&go__sched.running, true);
+    go__diag_start();
     go__runq_put(p0, g, true);
 
     schedule(m0);
+    go__diag_stop();
 
     /* The main goroutine returned; sched_stop woke every idle M, and busy
      * ones stop when their current G suspends.  New Ms are no longer
