@@ -224,7 +224,11 @@ static void emit_callee_decls(gt_ctx *ctx, gt_func *g, strbuf *b)
             }
             if (!field)
                 field = tmp = xprintf("go__a%d", i);
-            sb_printf(b, " go__c->%s = go__a%d;", field, i);
+            CXType at = clang_getArgType(ft, (unsigned)i);
+            if (type_is_record(at) && type_has_const_member(clang_getCanonicalType(at)))
+                sb_printf(b, " __builtin_memcpy(&go__c->%s, &go__a%d, sizeof go__a%d);", field, i, i);
+            else
+                sb_printf(b, " go__c->%s = go__a%d;", field, i);
             xfree(tmp);
         }
         sb_put(b, " return &go__c->hdr; }\n");

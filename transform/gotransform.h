@@ -280,6 +280,7 @@ bool is_scope_node(gt_node *n);
 char *type_decl(gt_ctx *ctx, CXType t, const char *name, bool strip_top_quals, bool param_adjust);
 char *type_name(gt_ctx *ctx, CXType t, bool strip_top_quals);
 bool type_is_vla(CXType t);
+bool type_has_const_member(CXType t);
 bool type_is_local_typedef(CXType t);
 bool type_is_array(CXType t);
 bool type_is_record(CXType t);

@@ -201,6 +201,8 @@ static void continue_labels(lw *L, gt_node *n)
 /* ---- expressions ------------------------------------------------------------------ */
 
 static void lower_expr(lw *L, gt_node *n, ob *pre);
+static void assign_open(lw *L, ob *b, CXType t, const char *dst);
+static void assign_close(ob *b, CXType t, const char *dst);
 
 static void src(ob *b, gt_node *n) { ob_src(b, n->start, n->end); }
 
@@ -376,7 +378,12 @@ static void suspend_call(lw *L, gt_node *n, ob *pre, bool want_value)
             ob_gen(pre, ")); return GO_CALL; go__L%d: ; ", k);
             if (want_value && !is_void) {
                 t = temp(L, rt, n->start);
-                ob_gen(pre, "%s->%s = %s->__callee.%s.__ret; ", FR, t->name, FR, g->name);
+                char *dst = xprintf("%s->%s", FR, t->name);
+                assign_open(L, pre, rt, dst);
+                ob_gen(pre, "%s->__callee.%s.__ret", FR, g->name);
+                assign_close(pre, rt, dst);
+                ob_gen(pre, "; ");
+                xfree(dst);
             }
         } else {
             f->heap_children = true;
@@ -387,8 +394,13 @@ static void suspend_call(lw *L, gt_node *n, ob *pre, bool want_value)
                         "go__L%d: ; ", FR, FR, k);
             if (want_value && !is_void) {
                 t = temp(L, rt, n->start);
-                ob_gen(pre, "%s->%s = ((struct %s__%s *)%s->__callee.go__heap)->__ret; ", FR,
-                       t->name, g->name, callee_struct(L, g), FR);
+                char *dst = xprintf("%s->%s", FR, t->name);
+                assign_open(L, pre, rt, dst);
+                ob_gen(pre, "((struct %s__%s *)%s->__callee.go__heap)->__ret", g->name,
+                       callee_struct(L, g), FR);
+                assign_close(pre, rt, dst);
+                ob_gen(pre, "; ");
+                xfree(dst);
             }
             ob_gen(pre, "go_frame_free(%s->__callee.go__heap); ", FR);
         }
@@ -494,13 +506,18 @@ static void lower_expr(lw *L, gt_node *n, ob *pre)
             if (side)
                 ob_gen(pre, "} else { ");
             lower_expr(L, x, pre);
+            char *dst = t ? xprintf("%s->%s", FR, t->name) : NULL;
             if (t)
-                ob_gen(pre, "%s->%s = ", FR, t->name);
+                assign_open(L, pre, rt, dst);
             else
-                ob_gen(pre, "(void)");
-            ob_gen(pre, "(");
+                ob_gen(pre, "(void)(");
             src(pre, x);
-            ob_gen(pre, "); ");
+            if (t)
+                assign_close(pre, rt, dst);
+            else
+                ob_gen(pre, ")");
+            ob_gen(pre, "; ");
+            xfree(dst);
         }
         ob_gen(pre, "} ");
         char *v = t ? xprintf("%s->%s", FR, t->name) : xstrdup("((void)0)");
@@ -564,6 +581,32 @@ static void finish_stmt(lw *L, gt_node *n, ob *b, unsigned end)
     edit_add(L->ctx, n->start, end, ob_finish(b, end));
 }
 
+/* `dst = (value)`, around the value the caller emits.  A struct or union
+ * with a const member can only be initialised in C, so it is initialised
+ * into a block-local copy that is then copied into the frame field. */
+static bool needs_copy(CXType t)
+{
+    return type_is_record(t) && type_has_const_member(clang_getCanonicalType(t));
+}
+
+static void assign_open(lw *L, ob *b, CXType t, const char *dst)
+{
+    char *v = needs_copy(t) ? type_decl(L->ctx, t, "go__v", true, false) : NULL;
+    if (v)
+        ob_gen(b, "{ %s = (", v);
+    else
+        ob_gen(b, "%s = (", dst);
+    xfree(v);
+}
+
+static void assign_close(ob *b, CXType t, const char *dst)
+{
+    if (needs_copy(t))
+        ob_gen(b, "); __builtin_memcpy(&%s, &go__v, sizeof go__v); }", dst);
+    else
+        ob_gen(b, ")");
+}
+
 /* Assignment replacing the initializer of a frame-resident local. */
 static void init_assign(lw *L, ob *b, gt_local *l, gt_node *init)
 {
@@ -579,9 +622,15 @@ static void init_assign(lw *L, ob *b, gt_local *l, gt_node *init)
         ob_gen(b, "__builtin_memcpy(&%s->%s, &(%s)", FR, x, tn ? tn : "?");
         src(b, init);
         ob_gen(b, ", sizeof %s->%s)", FR, x);
-    } else {
-        ob_gen(b, "%s->%s = %s%s%s", FR, x, list ? "(" : "", list && tn ? tn : "", list ? ")" : "");
+    } else if (list) {
+        ob_gen(b, "%s->%s = (%s)", FR, x, tn ? tn : "?");
         src(b, init);
+    } else {
+        char *dst = xprintf("%s->%s", FR, x);
+        assign_open(L, b, l->type, dst);
+        src(b, init);
+        assign_close(b, l->type, dst);
+        xfree(dst);
     }
     xfree(tn);
 }
@@ -603,6 +652,11 @@ static void lower_decl(lw *L, gt_node *n, ob *b, bool for_init)
         if (init)
             lower_expr(L, init, b);
         if (l->field) {
+            if (for_init && init && needs_copy(l->type)) {
+                fail(L, v->start, "cannot lower this declaration in a for statement (its type "
+                                  "has a const member); declare it before the loop");
+                return;
+            }
             if (!for_init && type_is_local_typedef(l->type)) {
                 /* the field uses the canonical type: keep the local typedef used */
                 char *sp = cx_string(clang_getTypeSpelling(l->type));
@@ -848,12 +902,18 @@ static void return_stmt(lw *L, gt_node *n)
         gt_node *e = n->kids[0];
         lower_expr(L, e, &b);
         CXType rt = clang_getResultType(clang_getCursorType(L->f->def));
+        char *dst = xprintf("%s->__ret", L->fr);
         if (type_is_void(rt))
             ob_gen(&b, "(void)(");
         else
-            ob_gen(&b, "%s->__ret = (", L->fr);
+            assign_open(L, &b, rt, dst);
         src(&b, e);
-        ob_gen(&b, "); ");
+        if (type_is_void(rt))
+            ob_gen(&b, ")");
+        else
+            assign_close(&b, rt, dst);
+        ob_gen(&b, "; ");
+        xfree(dst);
     }
     ob_gen(&b, "return GO_DONE; }");
     finish_stmt(L, n, &b, end);

@@ -233,6 +233,34 @@ bool type_is_local_typedef(CXType t)
     return u.kind == CXType_Typedef && decl_is_local(t);
 }
 
+static enum CXVisitorResult const_field_visit(CXCursor field, CXClientData data)
+{
+    if (type_has_const_member(clang_getCursorType(field))) {
+        *(bool *)data = true;
+        return CXVisit_Break;
+    }
+    return CXVisit_Continue;
+}
+
+/* A const-qualified type, or a struct/union (or array of them) with a const
+ * member at any depth: C only lets such an object be initialised, not assigned. */
+bool type_has_const_member(CXType t)
+{
+    if (clang_isConstQualifiedType(t))
+        return true;
+    CXType c = clang_getCanonicalType(t);
+    while (c.kind == CXType_ConstantArray || c.kind == CXType_IncompleteArray) {
+        c = clang_getCanonicalType(clang_getArrayElementType(c));
+        if (clang_isConstQualifiedType(c))
+            return true;
+    }
+    if (c.kind != CXType_Record)
+        return false;
+    bool found = false;
+    clang_Type_visitFields(c, const_field_visit, &found);
+    return found;
+}
+
 bool type_is_vla(CXType t)
 {
     for (;;) {
