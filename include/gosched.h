@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <gosched/frame.h>
@@ -94,6 +95,70 @@ typedef struct go_case {
 
 GO_SUSPENDING int go_select(go_case *cases, int n);   /* index of the case run */
 int go_select_default(go_case *cases, int n);      /* index, or -1 if none ready */
+
+/* ---- time: int64_t nanoseconds of CLOCK_MONOTONIC ----------------------- */
+
+#define GO_NANOSECOND ((int64_t)1)
+#define GO_MICROSECOND ((int64_t)1000)
+#define GO_MILLISECOND ((int64_t)1000000)
+#define GO_SECOND ((int64_t)1000000000)
+
+int64_t go_now(void);                         /* monotonic clock, ns */
+GO_SUSPENDING void go_sleep(int64_t ns);      /* returns at once if ns <= 0 */
+
+/* A channel of int64_t, capacity 1, that receives go_now() once, ns from
+ * now.  It owns its timer: go_chan_free it when done (also before it fired,
+ * which cancels it). */
+go_chan *go_after(int64_t ns);
+
+/* Every period_ns (> 0), go_now() is sent on the ticker's channel (int64_t,
+ * capacity 1) unless a tick is still unread: a slow receiver misses ticks,
+ * as in Go.  go_ticker_stop stops it and frees it and its channel: call it
+ * after the last receive (it panics if a goroutine is still receiving). */
+typedef struct go_ticker go_ticker;
+go_ticker *go_ticker_make(int64_t period_ns);
+go_chan *go_ticker_chan(go_ticker *t);
+void go_ticker_stop(go_ticker *t);
+
+/* go_select with a timeout: the index of the case run, or -1 when none was
+ * ready within ns (ns <= 0: go_select_default). */
+GO_SUSPENDING int go_select_timeout(go_case *cases, int n, int64_t ns);
+
+/* Timers need the runtime: go_after and go_ticker_make stop the program
+ * when go_run_main is not running.  go_sleep and go_select_timeout also
+ * work on plain threads (they block the thread). */
+
+/* ---- I/O on non-blocking fds ---------------------------------------------
+ * The POSIX calls, with their arguments and results, on fds in O_NONBLOCK
+ * mode: where the call would fail with EAGAIN (connect: EINPROGRESS), the
+ * goroutine waits for the fd in the netpoller while its thread runs others,
+ * then the call is made again.  -1 sets errno, which is the goroutine's own.
+ * go_accept's new fd is non-blocking and close-on-exec (accept4).
+ * go_fd_wait waits until fd is ready for `events` (POLLIN, POLLOUT) and
+ * returns poll(2)'s revents, 0 after timeout_ns (< 0: no timeout; 0: just
+ * look), or -1.  Close an fd a goroutine may be waiting on with go_fd_close:
+ * the waiters get -1 / EBADF (epoll cannot see a plain close).  On a plain
+ * thread these block the thread in poll(2). */
+GO_SUSPENDING ssize_t go_read(int fd, void *buf, size_t n);
+GO_SUSPENDING ssize_t go_write(int fd, const void *buf, size_t n);
+GO_SUSPENDING int go_accept(int fd, struct sockaddr *addr, socklen_t *addrlen);
+GO_SUSPENDING int go_connect(int fd, const struct sockaddr *addr, socklen_t addrlen);
+GO_SUSPENDING int go_fd_wait(int fd, int events, int64_t timeout_ns);
+int go_fd_close(int fd);
+
+/* ---- blocking C calls ------------------------------------------------------
+ * GO_BLOCKING(expr) evaluates expr — a call that may block its thread
+ * (file I/O, DNS, sleep, a blocking library) — while the goroutine's P runs
+ * other goroutines: once the call has lasted about 20 µs and goroutines
+ * are waiting to run, the P is handed to another thread (Go's system-call
+ * hand-off).  Its value is expr's; errno is kept.  Outside a GO_FUNC, and
+ * without gotransform, it is just (expr). */
+#if defined(__clang__) && defined(__GOTRANSFORM__)
+void go__blocking_marker(void) __attribute__((annotate("go_blocking")));
+#define GO_BLOCKING(expr) (go__blocking_marker(), (expr))
+#else
+#define GO_BLOCKING(expr) (expr)
+#endif
 
 /* ---- sync: every all-zero value is valid (unlocked, empty) ------------- */
 

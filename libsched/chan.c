@@ -55,6 +55,8 @@ go_chan *go_chan_make(size_t elem_size, size_t cap)
 
 void go_chan_free(go_chan *c)
 {
+    if (c && GO__UNLIKELY(c->timer))
+        go__chan_timer_free(c->timer);
     free(c);
 }
 

@@ -30,8 +30,12 @@ struct go_chan {
     size_t elem_size;          /* immutable; may be 0 */
     size_t sendx, recvx;       /* ring indices: next slot to fill / to take */
     go__waitq recvq, sendq;    /* blocked receivers / senders, FIFO */
+    go_timer *timer;           /* go_after / ticker: the timer feeding it, owned (time.c) */
     _Alignas(max_align_t) unsigned char buf[];   /* cap * elem_size bytes */
 };
+
+/* Stop and free the timer of a go_after / ticker channel (time.c). */
+void go__chan_timer_free(go_timer *t);
 
 /* A select on a plain thread (no G): its done word, its winner, and the
  * waiter the thread sleeps on. */

@@ -31,6 +31,35 @@ enum go_gstatus {
     GO_G_DEAD,       /* its root frame returned */
 };
 
+/* A timer (timer.c): fires f(arg, now) once at `when` (go__nanotime), or
+ * every `period` ns when period > 0.  It sits in at most one P's heap (p,
+ * idx: under that heap's lock); f runs on an M holding a P, with no runtime
+ * lock held; `running` counts the fs in progress. */
+typedef struct go_timer go_timer;
+struct go_timer {
+    int64_t when;
+    int64_t period;
+    void (*f)(void *arg, int64_t now);
+    void *arg;
+    _Atomic(struct go_p *) p;    /* heap holding it; NULL when not queued */
+    int32_t idx;                 /* position in that heap */
+    _Atomic uint32_t running;    /* fs executing now */
+};
+
+/* A goroutine's pending fd operation (io.c), redone by g->retry when the
+ * netpoller readies it. */
+typedef struct go_io {
+    void *buf;                   /* read/write: the buffer; accept: addr */
+    uintptr_t arg;               /* read/write: length; accept: socklen_t *; fd_wait: events */
+    int fd;
+    uint32_t gen;                /* the fd's close generation when the op began */
+    int err;                     /* non-zero: complete with -1 and this errno */
+    uint8_t op;                  /* what to redo (io.c) */
+    uint8_t interest;            /* POLLIN / POLLOUT bits waited for */
+    bool timed_out;              /* go_fd_wait: the deadline passed */
+    bool has_deadline;           /* go_fd_wait: g->timer holds the deadline */
+} go_io;
+
 typedef struct go_g go_g;
 struct go_g {
     go_frame *top;               /* innermost frame: resumed next */
@@ -44,6 +73,7 @@ struct go_g {
     void (*unlockf)(void *arg);
     void *unlock_arg;
     bool yielding;               /* go_yield: requeue instead of parking */
+    bool preempted;              /* with yielding: requeue on the global queue */
 
     /* called by the scheduler before resuming a woken G (cleared first, with
      * go__curg() set); returns false when it parked the G again with
@@ -59,6 +89,9 @@ struct go_g {
     _Atomic uint32_t select_done;/* select: 0 → 1 by the one waker that wins */
     go_case *select_cases;       /* select in progress: its cases */
     int select_n;
+
+    go_timer timer;              /* go_sleep, select and fd deadlines */
+    go_io io;                    /* go_read & co. while the fd is not ready */
 };
 
 /* Current goroutine of this thread, NULL on a plain thread or between Gs. */
@@ -72,6 +105,9 @@ void go__park(const char *reason, void (*unlockf)(void *arg), void *arg);
 /* Make a parked G runnable: into the current P's runnext when called from a
  * goroutine's M, else onto the global queue; wakes an idle M if needed. */
 void go__ready(go_g *g);
+/* The same, but at the tail of the local run queue: Gs readied in a batch
+ * (timers, the netpoller) then run in the order they were readied. */
+void go__ready_tail(go_g *g);
 
 /* Wake a waiter: go__ready its G, or futex-wake its plain thread. */
 void go__wake(go__waiter *w);
@@ -129,6 +165,17 @@ static inline go__waiter *go__waitq_pop(go__waitq *q)
         go__waitq_remove(q, w);
     return w;
 }
+
+/* ---- timers (timer.c) ------------------------------------------------------
+ * go__timer_start queues t (t->when, f and arg set, t not queued) on the
+ * current P's heap, or a random P's without one.  go__timer_stop dequeues t
+ * if queued and returns once no f of t is running: true when it dequeued. */
+void go__timer_start(go_timer *t);
+bool go__timer_stop(go_timer *t);
+
+/* Block a plain thread until go__wake(w) or `deadline` (go__nanotime);
+ * false on timeout (w may still be woken later). */
+bool go__thread_wait_until(go__waiter *w, int64_t deadline);
 
 /* ---- misc ---------------------------------------------------------------- */
 

@@ -23,6 +23,7 @@
 
 #include "internal.h"
 #include "runq.h"
+#include "timer.h"
 
 /* ---- frame cache size classes: 16-byte steps up to 1 KiB ---------------- */
 
@@ -64,7 +65,11 @@ typedef struct go_p_counters {
     atomic_store_explicit(&(c), atomic_load_explicit(&(c), memory_order_relaxed) + 1, \
                           memory_order_relaxed)
 
-enum go_pstatus { GO_P_IDLE, GO_P_RUNNING };
+enum go_pstatus {
+    GO_P_IDLE,
+    GO_P_RUNNING,
+    GO_P_SYSCALL,     /* its M is in a GO_BLOCKING call; sysmon may retake it */
+};
 
 typedef struct go_p go_p;
 typedef struct go_m go_m;
@@ -75,7 +80,8 @@ struct go_p {
     _Atomic uint32_t status;      /* enum go_pstatus (read by thieves) */
     go_m *m;                      /* owner while running */
     go_p *link;                   /* idle list */
-    uint32_t schedtick;           /* incremented on every schedule */
+    uint32_t schedtick;           /* incremented on every schedule (sysmon reads it) */
+    uint32_t syscalltick;         /* incremented on every blocking call (sysmon reads it) */
     uint32_t runnext_streak;      /* consecutive Gs run from runnext */
 
     int64_t goid_next, goid_end;  /* batch of goroutine ids */
@@ -85,6 +91,8 @@ struct go_p {
     go_gslab *gslab;              /* slab new Gs are carved from */
     uint32_t gslab_used;
     go_free_list frames[GO_FRAME_NCLASS];
+
+    go_timers timers;             /* timer heap (timer.h) */
 
     go_p_counters count;
 } __attribute__((aligned(64)));
@@ -99,6 +107,8 @@ struct go_m {
     go_m *link;                   /* idle list */
     go_m *alllink;                /* all Ms */
     pthread_t thread;
+    uint32_t *preempt;            /* this thread's go__preempt_flag (sysmon sets it) */
+    go_p *oldp;                   /* P held before a GO_BLOCKING call */
 };
 
 /* Grouped by cache line: read-mostly settings, then words each written by
@@ -155,6 +165,13 @@ static inline go_p *go__curp(void)
 
 /* sched.c */
 void go__globrunq_put(go_g *const *gs, uint32_t n);
+void go__wakep(void);                 /* work appeared: start a spinning M if useful */
+void go__startm_idle(void);           /* run an idle P (if any) on an idle or new M */
+void go__handoffp(go_p *p);           /* p was retaken (status IDLE): give it an M or idle it */
+bool go__acquire_idle_p(go_m *m);     /* m (without a P) takes an idle P, if any */
+/* Make parked Gs (a schedlink list) runnable: onto the current P's queue, or
+ * without a P onto the global queue with Ms started for idle Ps. */
+void go__inject(go_g *list);
 
 /* alloc.c: G and frame caches */
 go_g *go__g_alloc(go_p *p);

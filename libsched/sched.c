@@ -6,16 +6,20 @@
  *   GO_DONE     pop to the parent (which reads the child's result and frees
  *               it); no parent: the goroutine is over;
  *   GO_SUSPEND  the G parks (go__park: status WAITING, then unlockf) or, when
- *               yielding, goes to the tail of the local run queue.
+ *               yielding, goes to the tail of the local run queue (the
+ *               global queue when preempted, or back from a GO_BLOCKING
+ *               call that lost its P).
  * No native recursion: a 10,000-deep call chain uses one C stack frame.
  * errno is saved in the G at a suspension and restored before it resumes.
  *
- * Finding work (schedule → find_runnable), in Go's order: every 61st tick
- * the global queue first (fairness); runnext, capped at RUNNEXT_STREAK_MAX
- * runs in a row so a ping-pong pair cannot starve the ring; the local ring;
- * the global queue; [timers and netpoll will slot in here]; stealing from
- * random Ps (4 passes, runnext on the last); then the M gives up its P and
- * parks on its futex word.
+ * Finding work (schedule → find_runnable), in Go's order: the P's expired
+ * timers; every 61st tick the global queue first (fairness); runnext,
+ * capped at RUNNEXT_STREAK_MAX runs in a row so a ping-pong pair cannot
+ * starve the ring; the local ring; the global queue; a non-blocking poll of
+ * the network when goroutines wait on fds; the expired timers of every P;
+ * stealing from random Ps (4 passes, runnext on the last); then the M gives
+ * up its P and sleeps: in epoll_wait until the earliest timer of all Ps or
+ * an fd event, if no other M does (poll_until_work), else on its futex word.
  *
  * Spinning (Go's "worker thread parking/unparking"): at most half of the
  * busy Ps have a spinning (work-looking) M.  When work appears and there is
@@ -30,7 +34,8 @@
  *   - a parked G is published (status WAITING, unlockf called) only after
  *     its resume function has returned;
  *   - an M holds a P while it runs Gs; an idle M holds none and is on
- *     sched.midle (or just woken with m->nextp set).
+ *     sched.midle (or just woken with m->nextp set) or in epoll_wait; an M
+ *     in a GO_BLOCKING call holds none and its P is SYSCALL (blocking.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -40,7 +45,9 @@
 
 #include "diag.h"
 #include "env.h"
+#include "netpoll.h"
 #include "proc.h"
+#include "sysmon.h"
 
 enum {
     STEAL_TRIES = 4,
@@ -67,7 +74,7 @@ static void sched_stop(void);
 static void pidle_put(go_p *p)
 {
     atomic_store_explicit(&p->status, GO_P_IDLE, memory_order_relaxed);
-    p->m = NULL;
+    __atomic_store_n(&p->m, NULL, __ATOMIC_RELAXED);
     p->link = go__sched.pidle;
     go__sched.pidle = p;
     atomic_fetch_add(&go__sched.npidle, 1);
@@ -79,6 +86,8 @@ static go_p *pidle_get(void)
     if (p) {
         go__sched.pidle = p->link;
         atomic_fetch_sub(&go__sched.npidle, 1);
+        if (GO__UNLIKELY(go__sysmon_waiting))
+            go__sysmon_wake_locked();   /* a P turns busy: sysmon watches again */
     }
     return p;
 }
@@ -105,7 +114,7 @@ static go_m *mget(void)
 static void acquirep(go_m *m, go_p *p)
 {
     m->p = p;
-    p->m = m;
+    __atomic_store_n(&p->m, m, __ATOMIC_RELEASE);   /* sysmon reads it */
     atomic_store_explicit(&p->status, GO_P_RUNNING, memory_order_relaxed);
 }
 
@@ -255,6 +264,100 @@ static inline void wakep(void)
     startm(NULL, true);
 }
 
+void go__wakep(void)
+{
+    wakep();
+}
+
+void go__startm_idle(void)
+{
+    if (atomic_load_explicit(&go__sched.npidle, memory_order_relaxed))
+        startm(NULL, false);
+}
+
+bool go__acquire_idle_p(go_m *m)
+{
+    go__lock_acquire(&go__sched.lock);
+    go_p *p = pidle_get();
+    go__lock_release(&go__sched.lock);
+    if (p)
+        acquirep(m, p);
+    return p != NULL;
+}
+
+/* Go's handoffp: p, retaken from a blocking call by sysmon, gets an M when
+ * there is work for it (or no M would otherwise look for work), else goes
+ * idle; its timers still wake some M. */
+void go__handoffp(go_p *p)
+{
+    if (!go__runq_empty(&p->runq) || globrunq_maybe_nonempty()) {
+        startm(p, false);
+        return;
+    }
+    int zero = 0;
+    if (atomic_load(&go__sched.nmspinning) + atomic_load(&go__sched.npidle) == 0 &&
+        atomic_compare_exchange_strong(&go__sched.nmspinning, &zero, 1)) {
+        startm(p, true);
+        return;
+    }
+    go__lock_acquire(&go__sched.lock);
+    if (go__sched.runq.size ||
+        (atomic_load(&go__sched.npidle) == go__sched.nprocs - 1 &&
+         atomic_load(&go__poller.lastpoll) != 0)) {
+        /* work, or this is the last busy P and nobody polls the network */
+        go__lock_release(&go__sched.lock);
+        startm(p, false);
+        return;
+    }
+    int64_t when = atomic_load_explicit(&p->timers.when0, memory_order_relaxed);
+    pidle_put(p);
+    go__lock_release(&go__sched.lock);
+    if (when)
+        go__netpoll_wake_for(when);
+}
+
+/* ---- making parked Gs runnable ------------------------------------------------ */
+
+static inline void ready_status(go_g *g)
+{
+    if (GO__UNLIKELY(atomic_load_explicit(&g->status, memory_order_relaxed) != GO_G_WAITING))
+        go__fatal("go__ready of goroutine %lld, which is not waiting", (long long)g->id);
+    atomic_store_explicit(&g->status, GO_G_RUNNABLE, memory_order_release);
+}
+
+void go__inject(go_g *list)
+{
+    if (!list)
+        return;
+    go_p *p = go__curp();
+    if (p) {
+        while (list) {
+            go_g *g = list;
+            list = g->schedlink;
+            ready_status(g);
+            go__runq_put(p, g, false);
+        }
+        wakep();
+        return;
+    }
+    enum { BATCH = 64 };
+    go_g *batch[BATCH];
+    uint32_t n = 0, total = 0;
+    while (list) {
+        go_g *g = list;
+        list = g->schedlink;
+        ready_status(g);
+        batch[n++] = g;
+        total++;
+        if (n == BATCH || !list) {
+            go__globrunq_put(batch, n);
+            n = 0;
+        }
+    }
+    while (total-- && atomic_load_explicit(&go__sched.npidle, memory_order_relaxed))
+        startm(NULL, false);
+}
+
 /* ---- finding work ----------------------------------------------------------- */
 
 static go_g *local_get(go_p *p)
@@ -312,17 +415,61 @@ static go_p *check_runqs_no_p(void)
     return NULL;
 }
 
-/* Find a runnable G for m (which holds a P), parking m while there is
- * none.  NULL when the runtime is stopping. */
+/* m holds no P and found nothing: sleep in epoll_wait until the next timer
+ * or an fd event, if it is the M to do so (no other M is in epoll_wait, and
+ * there are timers or fd waiters).  True when m holds a P again; *gp is
+ * then a G the poll readied, or NULL.  Otherwise (false), make sure the M
+ * in epoll_wait wakes for the earliest timer; the caller parks m. */
+static bool poll_until_work(go_m *m, go_g **gp)
+{
+    *gp = NULL;
+    if (!go__netpoll_inited())
+        return false;
+    int64_t until = go__timers_next();
+    if ((atomic_load(&go__poller.waiters) > 0 || until) &&
+        atomic_exchange(&go__poller.lastpoll, 0) != 0) {
+        atomic_store(&go__poller.poll_until, until);
+        int64_t now = go__nanotime();
+        int64_t delay = until == 0 ? -1 : until > now ? until - now : 0;
+        go_g *list = NULL;
+        if (!atomic_load(&go__sched.stopping))   /* sched_stop breaks a poll after this */
+            list = go__netpoll(delay);
+        atomic_store(&go__poller.poll_until, 0);
+        atomic_store(&go__poller.lastpoll, go__nanotime());
+        if (!go__acquire_idle_p(m)) {
+            go__inject(list);
+            return false;
+        }
+        if (list) {
+            *gp = list;
+            go__inject(list->schedlink);
+            ready_status(*gp);
+        }
+        return true;
+    }
+    if (until) {
+        int64_t pu = atomic_load(&go__poller.poll_until);
+        if (pu == 0 || pu > until)
+            go__netpoll_break();
+    }
+    return false;
+}
+
+/* Find a runnable G for m, parking m while there is none.  NULL when the
+ * runtime is stopping. */
 static go_g *find_runnable(go_m *m)
 {
     go_g *g;
     for (;;) {
         if (atomic_load_explicit(&go__sched.stopping, memory_order_relaxed))
             return NULL;
+        if (GO__UNLIKELY(!m->p) && !stopm(m))
+            return NULL;   /* it lost its P in a blocking call: wait for one */
         go_p *p = m->p;
 
-        /* (timers will be run here) */
+        int64_t now = 0;
+        if (go__timers_due(&p->timers, &now))
+            go__timers_run(p, now);
 
         if (p->schedtick % GLOBAL_QUEUE_TICKS == 0 && globrunq_maybe_nonempty()) {
             go__lock_acquire(&go__sched.lock);
@@ -341,7 +488,15 @@ static go_g *find_runnable(go_m *m)
                 return g;
         }
 
-        /* (netpoll will be polled here) */
+        /* Goroutines wait on fds and no M sleeps in epoll_wait: poll. */
+        if (go__netpoll_worth_polling() && (g = go__netpoll(0))) {
+            go__inject(g->schedlink);
+            ready_status(g);
+            return g;
+        }
+        /* Expired timers of every P: idle ones have nobody else. */
+        if (go__timers_run_all() && (g = local_get(p)))
+            return g;
 
         int busy = go__sched.nprocs - atomic_load_explicit(&go__sched.npidle, memory_order_relaxed);
         if (m->spinning ||
@@ -376,7 +531,11 @@ static go_g *find_runnable(go_m *m)
                 continue;
             }
         }
-        /* (the netpoller will block here instead when it has waiters) */
+        if (poll_until_work(m, &g)) {
+            if (g)
+                return g;
+            continue;
+        }
         if (!stopm(m))
             return NULL;
     }
@@ -384,15 +543,37 @@ static go_g *find_runnable(go_m *m)
 
 /* ---- running a G ------------------------------------------------------------ */
 
+/* A yielding G goes to the global queue: preempted (Go's gopreempt_m), or
+ * back from a blocking call that lost its P (Go's exitsyscall0: then an
+ * idle P, if one appeared meanwhile, runs it instead, and otherwise this M
+ * parks in find_runnable until it is given a P). */
+static void requeue_global(go_m *m, go_g *g)
+{
+    g->preempted = false;
+    go__lock_acquire(&go__sched.lock);
+    go_p *p = m->p ? NULL : pidle_get();
+    if (!p)
+        globrunq_put_locked(&g, 1);
+    go__lock_release(&go__sched.lock);
+    if (p) {
+        acquirep(m, p);
+        go__runq_put(p, g, false);
+    }
+}
+
 /* The G returned GO_SUSPEND (or its retry re-parked it): requeue a yielding
  * G, else complete the park.  The G must not be touched after unlockf. */
-static void park_current(go_p *p, go_g *g)
+static void park_current(go_m *m, go_g *g)
 {
+    go_p *p = m->p;
     g->saved_errno = errno;
     if (g->yielding) {
         g->yielding = false;
         atomic_store_explicit(&g->status, GO_G_RUNNABLE, memory_order_release);
-        go__runq_put(p, g, false);
+        if (GO__UNLIKELY(g->preempted || !p))
+            requeue_global(m, g);
+        else
+            go__runq_put(p, g, false);
         return;
     }
     void (*unlockf)(void *) = g->unlockf;
@@ -417,6 +598,8 @@ static void goexit(go_p *p, go_g *g, go_frame *root)
     }
     if (root->flags & GO_FRAME_HEAP)
         go_frame_free(root);
+    if (GO__UNLIKELY(atomic_load_explicit(&g->timer.running, memory_order_relaxed)))
+        go__timer_stop(&g->timer);   /* the f that readied g may still be returning */
     g->top = NULL;
     atomic_store_explicit(&g->status, GO_G_DEAD, memory_order_relaxed);
     go__g_free(p, g);
@@ -425,7 +608,9 @@ static void goexit(go_p *p, go_g *g, go_frame *root)
 static void execute(go_m *m, go_g *g)
 {
     go_p *p = m->p;
-    p->schedtick++;
+    __atomic_store_n(&p->schedtick, p->schedtick + 1, __ATOMIC_RELAXED);   /* sysmon reads it */
+    if (GO__UNLIKELY(__atomic_load_n(&go__preempt_flag, __ATOMIC_RELAXED)))
+        __atomic_store_n(&go__preempt_flag, 0, __ATOMIC_RELAXED);   /* meant for the G before */
     GO__COUNT(p->count.switches);
     atomic_store_explicit(&g->status, GO_G_RUNNING, memory_order_relaxed);
     atomic_signal_fence(memory_order_seq_cst);   /* the store, then the load (freeze.c) */
@@ -438,7 +623,7 @@ static void execute(go_m *m, go_g *g)
         bool (*retry)(go_g *) = g->retry;
         g->retry = NULL;
         if (!retry(g)) {
-            park_current(p, g);
+            park_current(m, g);
             go__curg_tls = NULL;
             return;
         }
@@ -459,7 +644,7 @@ static void execute(go_m *m, go_g *g)
         if (GO__UNLIKELY(r != GO_SUSPEND))
             go__panic_at(NULL, 0, "%s returned %d (want GO_DONE, GO_SUSPEND or GO_CALL)",
                          f->info->name, r);
-        park_current(m->p, g);
+        park_current(m, g);
         break;
     }
     go__curg_tls = NULL;
@@ -483,6 +668,7 @@ static void *mstart(void *arg)
 {
     go_m *m = arg;
     go__m_tls = m;
+    m->preempt = &go__preempt_flag;
     go_p *p = m->nextp;
     m->nextp = NULL;
     acquirep(m, p);
@@ -500,6 +686,9 @@ static void sched_stop(void)
     while ((m = mget()))
         note_wakeup(m);   /* nextp NULL: stopm returns false */
     go__lock_release(&go__sched.lock);
+    go__netpoll_break();   /* the M in epoll_wait */
+    for (int i = 0; i < go__sched.nprocs; i++)
+        go__preemptone(go__sched.allp[i]);   /* busy Ms: yield at the next check */
 }
 
 /* ---- deadlock ----------------------------------------------------------------- */
@@ -538,6 +727,9 @@ static void check_dead(void)
 {
     if (atomic_load(&go__sched.stopping) || atomic_load(&go__sched.plain_threads) ||
         plain_threads_alive())
+        return;
+    /* Goroutines asleep on timers or fds will wake (Go returns here too). */
+    if (go__timers_next() || atomic_load(&go__poller.waiters) > 0)
         return;
     if (go__sched.runq.size)
         go__fatal("checkdead: runnable goroutines while every M is idle");
@@ -600,18 +792,26 @@ void go_spawn(go_frame *root)
     wakep();
 }
 
-void go__ready(go_g *g)
+static inline void ready(go_g *g, bool next)
 {
-    if (GO__UNLIKELY(atomic_load_explicit(&g->status, memory_order_relaxed) != GO_G_WAITING))
-        go__fatal("go__ready of goroutine %lld, which is not waiting", (long long)g->id);
-    atomic_store_explicit(&g->status, GO_G_RUNNABLE, memory_order_release);
+    ready_status(g);
     go_p *p = go__curp();
     if (GO__UNLIKELY(!p)) {
         ready_global(g);
         return;
     }
-    go__runq_put(p, g, true);
+    go__runq_put(p, g, next);
     wakep();
+}
+
+void go__ready(go_g *g)
+{
+    ready(g, true);
+}
+
+void go__ready_tail(go_g *g)
+{
+    ready(g, false);
 }
 
 void go__park(const char *reason, void (*unlockf)(void *arg), void *arg)
@@ -789,6 +989,7 @@ int go_run_main(go_frame *root, const int *result)
     go__sched.allm = m0;
     go__sched.mcount = 1;
     go__m_tls = m0;
+    m0->preempt = &go__preempt_flag;
     go_p *p0 = go__sched.allp[0];
     acquirep(m0, p0);
 
@@ -801,14 +1002,19 @@ int go_run_main(go_frame *root, const int *result)
     go__sched.main_result_ptr = result;
     atomic_store(&go__sched.running, true);
     go__diag_start();
+    go__netpoll_start();
+    go__sysmon_start();
     go__runq_put(p0, g, true);
 
     schedule(m0);
+    go__sysmon_stop();
     go__diag_stop();
 
-    /* The main goroutine returned; sched_stop woke every idle M, and busy
-     * ones stop when their current G suspends.  New Ms are no longer
-     * started, so allm is final. */
+    /* The main goroutine returned; sched_stop woke every idle M and the one
+     * in epoll_wait, and asked busy ones to yield: they stop when their
+     * current G suspends (at its next preemption check, or when an M in a
+     * GO_BLOCKING call gets back).  New Ms are no longer started, so allm
+     * is final. */
     go__m_tls = NULL;
     m0->p = NULL;
     go__lock_acquire(&go__sched.lock);
@@ -817,6 +1023,8 @@ int go_run_main(go_frame *root, const int *result)
     for (go_m *m = all; m; m = m->alllink)
         if (m != m0)
             pthread_join(m->thread, NULL);
+    go__timers_shutdown();
+    go__netpoll_shutdown();
     int ret = go__sched.main_result;
     sched_free(m0);
     atomic_store(&claimed, false);

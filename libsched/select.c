@@ -205,7 +205,8 @@ static void select_enqueue(go_case *cases, int n, go_g *g, chan_thread_select *t
 
 /* Pass 3: take the waiters of every case but the winner off their queues
  * (a waker that lost the select may already have dropped some), then
- * finish the winning case: its waker completed it. */
+ * finish the winning case: its waker completed it.  won is -1 when a
+ * timeout won: then every waiter goes. */
 static void select_finish(go_case *cases, int n, int won)
 {
     select_lock(cases, n);
@@ -216,6 +217,8 @@ static void select_finish(go_case *cases, int n, int won)
     }
     select_unlock(cases, n);
 
+    if (won < 0)
+        return;
     go_case *cas = &cases[won];
     if (cas->dir == GO_DIR_RECV)
         cas->ok = cas->w.success;
@@ -259,6 +262,63 @@ int go_select__begin(go_case *cases, int n)
     return GO_WAIT;
 }
 
+/* ---- with a timeout: a timer that wins the select like a channel would -- */
+
+/* Timer f: claim the select (the same CAS as a channel waker's) and ready
+ * the goroutine with the result -1. */
+static void select_timeout_fire(void *arg, int64_t now)
+{
+    (void)now;
+    go_g *g = arg;
+    uint32_t open = 0;
+    if (!atomic_compare_exchange_strong(&g->select_done, &open, 1))
+        return;
+    g->result = -1;
+    go__ready(g);
+}
+
+/* The timer is queued before the channels are unlocked: once a waker can
+ * win, the timer exists for the select's pass 3 to stop. */
+static void select_timeout_park_unlock(void *arg)
+{
+    go_g *g = arg;
+    go__timer_start(&g->timer);
+    select_unlock(g->select_cases, g->select_n);
+}
+
+static bool select_timeout_wakeup(go_g *g)
+{
+    go__timer_stop(&g->timer);   /* returns once a losing timer is done with g */
+    select_finish(g->select_cases, g->select_n, (int)g->result);
+    return true;
+}
+
+int go_select_timeout__begin(go_case *cases, int n, int64_t ns)
+{
+    go_g *g = go__curg();
+    if (ns <= 0) {
+        g->result = go_select_default(cases, n);
+        return GO_READY;
+    }
+    int i = n ? select_try(cases, n) : -1;
+    if (i >= 0) {
+        g->result = i;
+        return GO_READY;
+    }
+    int64_t now = go__nanotime();
+    atomic_store_explicit(&g->select_done, 0, memory_order_relaxed);
+    g->select_cases = cases;
+    g->select_n = n;
+    g->retry = select_timeout_wakeup;
+    g->timer.f = select_timeout_fire;
+    g->timer.arg = g;
+    g->timer.period = 0;
+    g->timer.when = ns > INT64_MAX - now ? INT64_MAX : now + ns;
+    select_enqueue(cases, n, g, NULL);
+    go__park("select", select_timeout_park_unlock, g);
+    return GO_WAIT;
+}
+
 int go_select_default(go_case *cases, int n)
 {
     if (n == 0)
@@ -292,4 +352,33 @@ int go_select(go_case *cases, int n)
     if (go__curg())
         go__not_in_go_func("go_select");
     return select_thread(cases, n);
+}
+
+/* A plain thread's select with a timeout: its futex wait times out, then
+ * the thread claims its own select; if a waker claimed it first, the
+ * thread waits for that waker's wake-up, as it is still completing. */
+int go_select_timeout(go_case *cases, int n, int64_t ns)
+{
+    if (go__curg())
+        go__not_in_go_func("go_select_timeout");
+    if (ns <= 0)
+        return go_select_default(cases, n);
+    go__note_plain_thread();
+    int64_t now = go__nanotime();
+    int64_t deadline = ns > INT64_MAX - now ? INT64_MAX : now + ns;
+    int i = n ? select_try(cases, n) : -1;
+    if (i >= 0)
+        return i;
+    chan_thread_select ts = { .cases = cases };
+    select_enqueue(cases, n, NULL, &ts);
+    select_unlock(cases, n);
+    if (!go__thread_wait_until(&ts.w, deadline)) {
+        uint32_t open = 0;
+        if (atomic_compare_exchange_strong(&ts.done, &open, 1))
+            ts.winner = -1;
+        else
+            go__thread_wait(&ts.w);
+    }
+    select_finish(cases, n, ts.winner);
+    return ts.winner;
 }

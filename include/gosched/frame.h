@@ -24,6 +24,7 @@
 #ifndef GOSCHED_FRAME_H
 #define GOSCHED_FRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -90,6 +91,47 @@ int go_run_main(go_frame *root, const int *result);
  * must return GO_SUSPEND; result available when it is resumed). */
 intptr_t go__result(void);
 
+/* ---- Preemption -------------------------------------------------------------
+ * sysmon asks a goroutine that has run for 10 ms to yield by setting a flag
+ * of its thread.  gotransform inserts the check at loop back-edges and at
+ * GO_FUNC entry; one load of a thread-local word and a branch:
+ *
+ *     if (go_preempt_requested()) {
+ *         fr->hdr.state = K;
+ *         go_preempt__begin();       (clears the flag; the goroutine yields
+ *         return GO_SUSPEND;          to the global run queue)
+ *     L_K:;
+ *     }
+ */
+#ifdef __cplusplus
+extern thread_local uint32_t go__preempt_flag __attribute__((tls_model("initial-exec")));
+#else
+extern _Thread_local uint32_t go__preempt_flag __attribute__((tls_model("initial-exec")));
+#endif
+
+static inline bool go_preempt_requested(void)
+{
+    return __builtin_expect(__atomic_load_n(&go__preempt_flag, __ATOMIC_RELAXED) != 0, 0);
+}
+void go_preempt__begin(void);
+
+/* ---- Blocking C calls ---------------------------------------------------------
+ * GO_BLOCKING(expr) (gosched.h) lowers to
+ *
+ *     go__blocking_enter();           (the P may now serve other goroutines)
+ *     tmp = (expr);                   (or `expr;` when the value is unused)
+ *     fr->hdr.state = K;
+ *     if (go__blocking_exit() == GO_WAIT)
+ *         return GO_SUSPEND;          (no P to come back to: the goroutine
+ *     L_K:;                            is queued and resumes at K on another)
+ *     ... tmp is the value of GO_BLOCKING(expr); errno is expr's
+ *
+ * tmp lives in the frame when it is used after L_K.  Nothing may suspend
+ * between enter and exit: expr is plain C (it may call the non-suspending
+ * API). */
+void go__blocking_enter(void);
+int go__blocking_exit(void);
+
 /* ---- Writing frames by hand (protothreads style) --------------------------
  *
  *   struct counter { go_frame hdr; go_chan *c; int i; };
@@ -139,6 +181,29 @@ intptr_t go__result(void);
     } while (0)
 
 #define GO_RESULT(type) ((type)go__result())
+
+/* The preemption check, for loops of hand-written frames. */
+#define GO_PREEMPT_CHECK(fr)                                                  \
+    do {                                                                      \
+        if (go_preempt_requested()) {                                         \
+            (fr)->hdr.state = __LINE__;                                       \
+            go_preempt__begin();                                              \
+            return GO_SUSPEND;                                                \
+        case __LINE__:;                                                       \
+        }                                                                     \
+    } while (0)
+
+/* Run `stmt` (a blocking C call, e.g. `fr->r = read(...)`) as GO_BLOCKING
+ * does; keep what it computes in the frame. */
+#define GO_BLOCKING_CALL(fr, stmt)                                            \
+    do {                                                                      \
+        go__blocking_enter();                                                 \
+        stmt;                                                                 \
+        (fr)->hdr.state = __LINE__;                                           \
+        if (go__blocking_exit() == GO_WAIT)                                   \
+            return GO_SUSPEND;                                                \
+        GO__FALLTHROUGH; case __LINE__:;                                      \
+    } while (0)
 
 #define GO_END(fr)  } return GO_DONE
 

@@ -19,6 +19,16 @@ int go_yield__begin(void);
 int go_send__begin(go_chan *c, const void *elem);
 int go_recv__begin(go_chan *c, void *elem);            /* result: bool ok */
 int go_select__begin(go_case *cases, int n);           /* result: index */
+int go_select_timeout__begin(go_case *cases, int n, int64_t ns);   /* result: index or -1 */
+
+int go_sleep__begin(int64_t ns);
+
+/* results: those of the POSIX calls (-1: errno is set when the frame resumes) */
+int go_read__begin(int fd, void *buf, size_t n);
+int go_write__begin(int fd, const void *buf, size_t n);
+int go_accept__begin(int fd, struct sockaddr *addr, socklen_t *addrlen);
+int go_connect__begin(int fd, const struct sockaddr *addr, socklen_t addrlen);
+int go_fd_wait__begin(int fd, int events, int64_t timeout_ns);
 
 int go_mutex_lock__begin(go_mutex *m);
 int go_rwmutex_lock__begin(go_rwmutex *m);
