@@ -47,7 +47,7 @@ bench() {
     "$gt" "$file" -o "$work/out.c" -- "$@" || { echo "$name: gotransform fails"; return 1; }
     local lines gofuncs t_gt t_cc
     lines=$(wc -l <"$file")
-    gofuncs=$(grep -c '^GO_FUNC\|^ *GO_FUNC static [^;]*)$' "$file" || true)
+    gofuncs=$(grep -E '^\s*GO_FUNC' "$file" | grep -vc ';\s*$' || true)   # definitions
     t_gt=$(median_ms "$gt" "$file" -o "$work/out.c" -- "$@")
     t_cc=$(median_ms "$CLANG" -fsyntax-only "$@" "$file")
     printf '%-16s %6d lines %5d GO_FUNC  gotransform %8.1f ms  clang -fsyntax-only %8.1f ms  ratio %.2f\n' \
