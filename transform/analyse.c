@@ -5,7 +5,7 @@
  * On that tree this file finds:
  *   - locals (VarDecl, with clang_equalCursors identity, so shadowed names
  *     stay distinct) and parameters;
- *   - calls: GO_SUSPEND operations and nested GO_FUNC calls (suspension
+ *   - calls: GO_SUSPENDING operations and nested GO_FUNC calls (suspension
  *     points, unless under sizeof), go(...)/go_main(...) glue;
  *   - has_susp on every node whose subtree evaluates a suspension point;
  *   - which locals live in the frame: those whose scope, from their
@@ -353,6 +353,55 @@ static void classify_call(an *A, gt_node *n, bool uneval)
     xfree(name);
 }
 
+/* `(go__blocking_marker(), (expr))`: what GO_BLOCKING(expr) expands to
+ * when gotransform parses. */
+static bool is_blocking_comma(an *A, gt_node *n)
+{
+    if (n->nkids != 2)
+        return false;
+    gt_node *m = skip_wrappers_down(n->kids[0]);
+    if (m->kind != CXCursor_CallExpr)
+        return false;
+    CXCursor callee = clang_getCursorReferenced(m->cur);
+    if (clang_Cursor_isNull(callee))
+        return false;
+    char *usr = cx_string(clang_getCursorUSR(callee));
+    bool yes = usr_is_blocking(A->ctx, usr);
+    xfree(usr);
+    return yes;
+}
+
+static gt_node *loop_body(gt_node *n)
+{
+    if (n->kind == CXCursor_WhileStmt && n->nkids == 2)
+        return n->kids[1];
+    if (n->kind == CXCursor_DoStmt && n->nkids == 2)
+        return n->kids[0];
+    if (n->kind == CXCursor_ForStmt && n->nkids > 0)
+        return n->kids[n->nkids - 1];
+    return NULL;
+}
+
+/* Each loop that contains a suspension point gets a preemption check at the
+ * start of its body (so on every back-edge, `continue` included): a
+ * synthetic suspension point, which the hoisting decisions take into
+ * account.  Loops without any suspension point get none (see docs). */
+static void preemption_checks(an *A, gt_node *n)
+{
+    for (int i = 0; i < n->nkids; i++)
+        preemption_checks(A, n->kids[i]);
+    gt_node *body = loop_body(n);
+    if (!body || !n->has_susp || n->unevaluated)
+        return;
+    gt_node *c = xcalloc(1, sizeof *c);
+    c->kind = CXCursor_NullStmt;
+    c->parent = body;
+    c->start = c->end = body->start +
+                        (body->kind == CXCursor_CompoundStmt && A->ctx->src.text[body->start] == '{');
+    n->check = c;
+    VEC_PUSH(A->susp, A->nsusp, A->capsusp, c);
+}
+
 static void walk(an *A, gt_node *n, bool uneval)
 {
     gt_ctx *ctx = A->ctx;
@@ -418,6 +467,12 @@ static void walk(an *A, gt_node *n, bool uneval)
     case CXCursor_CallExpr:
         classify_call(A, n, uneval);
         break;
+    case CXCursor_BinaryOperator:
+        if (A->f && !uneval && is_blocking_comma(A, n)) {
+            n->call = CALL_BLOCKING;
+            VEC_PUSH(A->susp, A->nsusp, A->capsusp, n);
+        }
+        break;
     case CXCursor_CompoundLiteralExpr:
         if (A->f && !uneval)
             VEC_PUSH(A->lits, A->nlits, A->caplits, n);
@@ -427,7 +482,8 @@ static void walk(an *A, gt_node *n, bool uneval)
     }
     for (int i = 0; i < n->nkids; i++)
         walk(A, n->kids[i], uneval);
-    if ((n->call == CALL_SUSPEND || n->call == CALL_GOFUNC) && !uneval)
+    if ((n->call == CALL_SUSPEND || n->call == CALL_GOFUNC || n->call == CALL_BLOCKING) &&
+        !uneval)
         n->has_susp = true;
     for (int i = 0; i < n->nkids; i++)
         if (n->kids[i]->has_susp)
@@ -588,6 +644,7 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
     if (!params_and_locals(&A, f, root))
         return false;
     walk(&A, root, false);
+    preemption_checks(&A, f->body);
 
     /* which locals live in the frame */
     for (int i = 0; i < f->nlocals; i++) {

@@ -65,6 +65,18 @@ bool edit_add(gt_ctx *ctx, unsigned start, unsigned end, char *text)
     return true;
 }
 
+bool edit_replace(gt_ctx *ctx, unsigned start, unsigned end, char *text)
+{
+    for (int i = 0; i < ctx->nedits; i++)
+        if (ctx->edits[i].start == start && ctx->edits[i].end == end && start != end) {
+            xfree(ctx->edits[i].text);
+            ctx->edits[i] = ctx->edits[--ctx->nedits];
+            ctx->edits_sorted = false;
+            i--;
+        }
+    return edit_add(ctx, start, end, text);
+}
+
 bool edit_simple(gt_ctx *ctx, unsigned start, unsigned end, const char *text)
 {
     ob b;

@@ -271,7 +271,9 @@ void emit_func(gt_ctx *ctx, gt_func *f, strbuf *report)
            f->name, f->name, FR, f->name, FR);
     for (int k = 1; k < f->nstates; k++)
         ob_gen(&b, " case %d: goto go__L%d;", k, k);
-    ob_gen(&b, " default: break; }");
+    ob_gen(&b, " default: break; } if (go_preempt_requested()) { %s->hdr.state = %d; "
+               "go_preempt__begin(); return GO_SUSPEND; go__L%d: ; }",
+           FR, f->entry_check, f->entry_check);
     ob_src_stmt(&b, f->body->start + 1, f->body->end - 1);
     ob_gen(&b, " return GO_DONE; }");
     edit_add(ctx, f->def_start, f->def_end, ob_finish(&b, f->def_end));

@@ -110,10 +110,11 @@ bool diag_clang(gt_diags *d, CXDiagnostic cd);
 
 enum gt_call_kind {
     CALL_PLAIN,        /* an ordinary call */
-    CALL_SUSPEND,      /* a GO_SUSPEND runtime operation: a suspension point */
+    CALL_SUSPEND,      /* a GO_SUSPENDING runtime operation: a suspension point */
     CALL_GOFUNC,       /* a nested GO_FUNC call: a suspension point */
     CALL_SPAWN,        /* go(f(...)) */
     CALL_MAIN,         /* go_main(f(...)) */
+    CALL_BLOCKING,     /* GO_BLOCKING(expr): the `,` node; a suspension point at its end */
 };
 
 typedef struct gt_node gt_node;
@@ -135,6 +136,7 @@ struct gt_node {
     struct gt_field *hoist;        /* CompoundLiteralExpr kept in the frame */
     int cont_label;                /* loop lowered to for(;;): its `continue` label */
     bool lowered;                  /* suspension point: its state and label were emitted */
+    struct gt_node *check;         /* loop: its preemption check point (synthetic node) */
 };
 
 /* ---- locals and frame fields --------------------------------------------- */
@@ -184,6 +186,7 @@ typedef struct gt_func {
     int *lines;                    /* lines[k] = line of suspension point k */
     int nstates, capstates;
     char *fr;                      /* name of the frame pointer in the resume function */
+    int entry_check;               /* state of the preemption check at entry */
     int ntemps, nconts;
     struct gt_func **callees;      /* GO_FUNCs it calls, spawns or runs (first use order) */
     int ncallees, capcallees;
@@ -224,6 +227,9 @@ char *ob_finish(ob *b, unsigned end);          /* exact sync to line_of(end) */
 /* Replaces [start, end) with text (from ob_finish).  Returns false (and
  * reports) on a conflicting edit. */
 bool edit_add(gt_ctx *ctx, unsigned start, unsigned end, char *text);
+/* Like edit_add, but first drops an edit of exactly [start, end): for a
+ * text built by render()ing that range, which already contains it. */
+bool edit_replace(gt_ctx *ctx, unsigned start, unsigned end, char *text);
 /* Replaces [start, end) with one line of generated text (padded). */
 bool edit_simple(gt_ctx *ctx, unsigned start, unsigned end, const char *text);
 void render(gt_ctx *ctx, unsigned a, unsigned z, strbuf *out);
@@ -238,6 +244,8 @@ struct gt_ctx {
     /* pre-pass */
     char **suspend_usrs;
     int nsuspend, capsuspend;
+    char **blocking_usrs;          /* annotate("go_blocking"): the GO_BLOCKING marker */
+    int nblocking, capblocking;
     char **fn_names;               /* every function declared (for __begin twins) */
     int nfn_names, capfn_names;
     gt_func **funcs;
@@ -255,6 +263,7 @@ struct gt_ctx {
 /* parse.c */
 int parse_tu(gt_ctx *ctx, const gt_request *req, CXIndex index, char ***deps, int *ndeps);
 bool usr_is_suspend(const gt_ctx *ctx, const char *usr);
+bool usr_is_blocking(const gt_ctx *ctx, const char *usr);
 gt_func *func_by_usr(const gt_ctx *ctx, const char *usr);
 bool fn_name_declared(const gt_ctx *ctx, const char *name);
 

@@ -201,8 +201,8 @@ static void continue_labels(lw *L, gt_node *n)
 /* ---- expressions ------------------------------------------------------------------ */
 
 static void lower_expr(lw *L, gt_node *n, ob *pre);
-static void assign_open(lw *L, ob *b, CXType t, const char *dst);
-static void assign_close(ob *b, CXType t, const char *dst);
+static void assign_open(lw *L, ob *b, CXType t, const char *dst, bool paren);
+static void assign_close(ob *b, CXType t, const char *dst, bool paren);
 
 static void src(ob *b, gt_node *n) { ob_src(b, n->start, n->end); }
 
@@ -337,12 +337,12 @@ static void suspend_call(lw *L, gt_node *n, ob *pre, bool want_value)
         char *twin = xprintf("%s__begin", n->callee_name);
         if (!fn_name_declared(ctx, twin)) {
             diag_error(&ctx->diags, n->start,
-                       "'%s' is marked GO_SUSPEND but '%s' is not declared (see gosched/ops.h)",
+                       "'%s' is marked GO_SUSPENDING but '%s' is not declared (see gosched/ops.h)",
                        n->callee_name, twin);
             L->ok = false;
         }
         if (!type_is_scalar_result(rt)) {
-            fail(L, n->start, "a GO_SUSPEND operation must return void, an integer or a "
+            fail(L, n->start, "a GO_SUSPENDING operation must return void, an integer or a "
                               "pointer (its value passes through go__result())");
         }
         ob_gen(pre, "%s->hdr.state = %d; if (%s(", FR, k, twin);
@@ -379,9 +379,9 @@ static void suspend_call(lw *L, gt_node *n, ob *pre, bool want_value)
             if (want_value && !is_void) {
                 t = temp(L, rt, n->start);
                 char *dst = xprintf("%s->%s", FR, t->name);
-                assign_open(L, pre, rt, dst);
+                assign_open(L, pre, rt, dst, false);
                 ob_gen(pre, "%s->__callee.%s.__ret", FR, g->name);
-                assign_close(pre, rt, dst);
+                assign_close(pre, rt, dst, false);
                 ob_gen(pre, "; ");
                 xfree(dst);
             }
@@ -395,10 +395,10 @@ static void suspend_call(lw *L, gt_node *n, ob *pre, bool want_value)
             if (want_value && !is_void) {
                 t = temp(L, rt, n->start);
                 char *dst = xprintf("%s->%s", FR, t->name);
-                assign_open(L, pre, rt, dst);
+                assign_open(L, pre, rt, dst, false);
                 ob_gen(pre, "((struct %s__%s *)%s->__callee.go__heap)->__ret", g->name,
                        callee_struct(L, g), FR);
-                assign_close(pre, rt, dst);
+                assign_close(pre, rt, dst, false);
                 ob_gen(pre, "; ");
                 xfree(dst);
             }
@@ -407,6 +407,55 @@ static void suspend_call(lw *L, gt_node *n, ob *pre, bool want_value)
     }
     if (want_value) {
         char *v = t ? xprintf("%s->%s", FR, t->name) : xstrdup("((void)0)");
+        edit_simple(ctx, n->start, n->end, v);
+        xfree(v);
+    }
+}
+
+/* GO_BLOCKING(expr): the call runs between go__blocking_enter() and
+ * go__blocking_exit(); the goroutine may have to wait for a P at the exit
+ * (a suspension point), so the value goes through a frame temporary. */
+static void blocking_point(lw *L, gt_node *n, ob *pre, bool want_value)
+{
+    gt_ctx *ctx = L->ctx;
+    const char *FR = L->fr;
+    gt_node *e = skip_wrappers_down(n->kids[1]);
+    if (!rewritable(L, n))
+        return;
+    if (!(n->start < e->start && e->end < n->end) || !range_rewritable(ctx, e->start, e->end)) {
+        fail(L, n->start, "cannot lower this GO_BLOCKING(...): write the blocking call as its "
+                          "argument");
+        return;
+    }
+    if (e->has_susp) {
+        fail(L, e->start, "nothing may suspend inside GO_BLOCKING(...)");
+        return;
+    }
+    if (!fn_name_declared(ctx, "go__blocking_enter") || !fn_name_declared(ctx, "go__blocking_exit")) {
+        fail(L, n->start, "GO_BLOCKING needs go__blocking_enter/go__blocking_exit (gosched/frame.h)");
+        return;
+    }
+    lower_pure(L, e);
+    CXType t = clang_getCursorType(n->cur);
+    int k = new_state(L, n);
+    n->lowered = true;
+    gt_field *tmp = want_value && !type_is_void(t) ? temp(L, t, n->start) : NULL;
+    ob_gen(pre, "go__blocking_enter(); ");
+    if (tmp) {
+        char *dst = xprintf("%s->%s", FR, tmp->name);
+        assign_open(L, pre, t, dst, true);
+        src(pre, e);
+        assign_close(pre, t, dst, true);
+        xfree(dst);
+    } else {
+        ob_gen(pre, "(void)(");
+        src(pre, e);
+        ob_gen(pre, ")");
+    }
+    ob_gen(pre, "; %s->hdr.state = %d; if (go__blocking_exit() != GO_WAIT) { goto go__L%d; } "
+                "return GO_SUSPEND; go__L%d: ; ", FR, k, k, k);
+    if (want_value) {
+        char *v = tmp ? xprintf("%s->%s", FR, tmp->name) : xstrdup("((void)0)");
         edit_simple(ctx, n->start, n->end, v);
         xfree(v);
     }
@@ -433,6 +482,10 @@ static void lower_expr(lw *L, gt_node *n, ob *pre)
         }
         break;
     case CXCursor_BinaryOperator: {
+        if (n->call == CALL_BLOCKING) {
+            blocking_point(L, n, pre, true);
+            return;
+        }
         char *op = op_token(L->ctx, n);
         if (!op) {
             const gt_macro *m = macro_at(L->ctx, n->start, n->end);
@@ -508,12 +561,12 @@ static void lower_expr(lw *L, gt_node *n, ob *pre)
             lower_expr(L, x, pre);
             char *dst = t ? xprintf("%s->%s", FR, t->name) : NULL;
             if (t)
-                assign_open(L, pre, rt, dst);
+                assign_open(L, pre, rt, dst, true);
             else
                 ob_gen(pre, "(void)(");
             src(pre, x);
             if (t)
-                assign_close(pre, rt, dst);
+                assign_close(pre, rt, dst, true);
             else
                 ob_gen(pre, ")");
             ob_gen(pre, "; ");
@@ -589,21 +642,22 @@ static bool needs_copy(CXType t)
     return type_is_record(t) && type_has_const_member(clang_getCanonicalType(t));
 }
 
-static void assign_open(lw *L, ob *b, CXType t, const char *dst)
+/* paren: the value may be a comma expression (a `return` or `?:` operand). */
+static void assign_open(lw *L, ob *b, CXType t, const char *dst, bool paren)
 {
     char *v = needs_copy(t) ? type_decl(L->ctx, t, "go__v", true, false) : NULL;
     if (v)
-        ob_gen(b, "{ %s = (", v);
+        ob_gen(b, "{ %s = %s", v, paren ? "(" : "");
     else
-        ob_gen(b, "%s = (", dst);
+        ob_gen(b, "%s = %s", dst, paren ? "(" : "");
     xfree(v);
 }
 
-static void assign_close(ob *b, CXType t, const char *dst)
+static void assign_close(ob *b, CXType t, const char *dst, bool paren)
 {
     if (needs_copy(t))
-        ob_gen(b, "); __builtin_memcpy(&%s, &go__v, sizeof go__v); }", dst);
-    else
+        ob_gen(b, "%s; __builtin_memcpy(&%s, &go__v, sizeof go__v); }", paren ? ")" : "", dst);
+    else if (paren)
         ob_gen(b, ")");
 }
 
@@ -627,9 +681,9 @@ static void init_assign(lw *L, ob *b, gt_local *l, gt_node *init)
         src(b, init);
     } else {
         char *dst = xprintf("%s->%s", FR, x);
-        assign_open(L, b, l->type, dst);
+        assign_open(L, b, l->type, dst, false);
         src(b, init);
-        assign_close(b, l->type, dst);
+        assign_close(b, l->type, dst, false);
         xfree(dst);
     }
     xfree(tn);
@@ -727,6 +781,8 @@ static void expr_stmt(lw *L, gt_node *n)
     if (core->kind == CXCursor_CallExpr &&
         (core->call == CALL_SUSPEND || core->call == CALL_GOFUNC)) {
         suspend_call(L, core, &b, false);
+    } else if (core->call == CALL_BLOCKING) {
+        blocking_point(L, core, &b, false);
     } else {
         lower_expr(L, n, &b);
         ob_gen(&b, "(void)(");
@@ -906,17 +962,49 @@ static void return_stmt(lw *L, gt_node *n)
         if (type_is_void(rt))
             ob_gen(&b, "(void)(");
         else
-            assign_open(L, &b, rt, dst);
+            assign_open(L, &b, rt, dst, true);
         src(&b, e);
         if (type_is_void(rt))
             ob_gen(&b, ")");
         else
-            assign_close(&b, rt, dst);
+            assign_close(&b, rt, dst, true);
         ob_gen(&b, "; ");
         xfree(dst);
     }
     ob_gen(&b, "return GO_DONE; }");
     finish_stmt(L, n, &b, end);
+}
+
+/* The preemption check at the start of a loop's body (see frame.h). */
+static char *check_text(lw *L, gt_node *at)
+{
+    int k = new_state(L, at);
+    return xprintf(" if (go_preempt_requested()) { %s->hdr.state = %d; go_preempt__begin(); "
+                   "return GO_SUSPEND; go__L%d: ; } ", L->fr, k, k);
+}
+
+static void loop_check(lw *L, gt_node *loop, gt_node *body)
+{
+    if (!loop->check || !range_rewritable(L->ctx, body->start, body->end))
+        return;
+    if (body->kind == CXCursor_CompoundStmt && loop->check->start == body->start + 1) {
+        char *t = check_text(L, loop);
+        edit_simple(L->ctx, body->start + 1, body->start + 1, t);
+        xfree(t);
+        return;
+    }
+    bool ok = true;
+    unsigned end = stmt_full_end(L->ctx, body, &ok);
+    if (!ok)
+        return;                    /* a body whose ';' comes from a macro: no check */
+    char *t = check_text(L, loop);
+    ob b;
+    ob_init(&b, L->ctx, body->start);
+    ob_gen(&b, "{%s", t);
+    ob_src_stmt(&b, body->start, end);
+    ob_gen(&b, " }");
+    edit_replace(L->ctx, body->start, end, ob_finish(&b, end));
+    xfree(t);
 }
 
 static void lower_stmt(lw *L, gt_node *n)
@@ -945,15 +1033,19 @@ static void lower_stmt(lw *L, gt_node *n)
         break;
     case CXCursor_WhileStmt:
         lower_stmt(L, n->kids[1]);
+        loop_check(L, n, n->kids[1]);
         while_stmt(L, n);
         break;
     case CXCursor_DoStmt:
         lower_stmt(L, n->kids[0]);
+        loop_check(L, n, n->kids[0]);
         do_stmt(L, n);
         break;
     case CXCursor_ForStmt:
-        if (n->nkids)
+        if (n->nkids) {
             lower_stmt(L, n->kids[n->nkids - 1]);
+            loop_check(L, n, n->kids[n->nkids - 1]);
+        }
         for_stmt(L, n);
         break;
     case CXCursor_SwitchStmt:
@@ -988,7 +1080,8 @@ static void lower_stmt(lw *L, gt_node *n)
  * would run the operation on a goroutine's thread outside its frame. */
 static void check_lowered(lw *L, gt_node *n)
 {
-    if ((n->call == CALL_SUSPEND || n->call == CALL_GOFUNC) && !n->unevaluated && !n->lowered)
+    if ((n->call == CALL_SUSPEND || n->call == CALL_GOFUNC || n->call == CALL_BLOCKING) &&
+        !n->unevaluated && !n->lowered)
         fail(L, n->start, "cannot lower a suspension point in this position");
     for (int i = 0; i < n->nkids; i++)
         check_lowered(L, n->kids[i]);
@@ -999,6 +1092,7 @@ bool lower_func(gt_ctx *ctx, gt_func *f)
     lw L = { .ctx = ctx, .f = f, .fr = f->fr, .ok = true,
              .callees = &f->callees, .ncallees = &f->ncallees, .capcallees = &f->capcallees };
     VEC_PUSH(f->lines, f->nstates, f->capstates, (int)src_line(&ctx->src, f->def_start));
+    f->entry_check = new_state(&L, f->body);
     leaf_refs(&L, f->body);
     continue_labels(&L, f->body);
     lower_stmt(&L, f->body);

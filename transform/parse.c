@@ -145,6 +145,14 @@ bool usr_is_suspend(const gt_ctx *ctx, const char *usr)
     return false;
 }
 
+bool usr_is_blocking(const gt_ctx *ctx, const char *usr)
+{
+    for (int i = 0; i < ctx->nblocking; i++)
+        if (!strcmp(ctx->blocking_usrs[i], usr))
+            return true;
+    return false;
+}
+
 gt_func *func_by_usr(const gt_ctx *ctx, const char *usr)
 {
     for (int i = 0; i < ctx->nfuncs; i++)
@@ -324,6 +332,8 @@ static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClie
     char *usr = cx_string(clang_getCursorUSR(c));
     if (has_annotation(c, "go_suspend") && !usr_is_suspend(ctx, usr))
         VEC_PUSH(ctx->suspend_usrs, ctx->nsuspend, ctx->capsuspend, xstrdup(usr));
+    if (has_annotation(c, "go_blocking") && !usr_is_blocking(ctx, usr))
+        VEC_PUSH(ctx->blocking_usrs, ctx->nblocking, ctx->capblocking, xstrdup(usr));
     gt_func *f = func_by_usr(ctx, usr);
     if (!f && has_annotation(c, "go_func")) {
         f = xcalloc(1, sizeof *f);
