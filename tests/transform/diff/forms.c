@@ -5,14 +5,14 @@
 #include <gosched.h>
 #include <stdio.h>
 
-GO_FUNC static int next(int *state)
+GO_FUNC static int next(unsigned *state)
 {
     go_yield();
-    *state = (*state * 1103515245 + 12345) & 0x7fffffff;
-    return *state % 10;
+    *state = (*state * 1103515245u + 12345u) & 0x7fffffffu;
+    return (int)(*state % 10);
 }
 
-GO_FUNC static int pick(int v)
+GO_FUNC static int pick(unsigned v)
 {
     switch (next(&v) % 4) {
     case 0:
@@ -21,17 +21,17 @@ GO_FUNC static int pick(int v)
         go_yield();
         return 1;
     case 2:
-        v += next(&v);
+        v += (unsigned)next(&v);
         /* fallthrough */
     default:
-        return v % 7;
+        return (int)(v % 7);
     }
 }
 
 GO_FUNC static long forms(int seed)
 {
     long acc = 0;
-    int st = seed;
+    unsigned st = (unsigned)seed;
     for (int i = next(&st); i < 20; i += 1 + next(&st) % 3) {
         int i2 = i * 2;                       /* lives across the inner calls */
         do {
@@ -40,7 +40,7 @@ GO_FUNC static long forms(int seed)
             case 1:
                 continue;                     /* continues the do-while: its condition runs */
             case 2:
-                acc += pick(i2);
+                acc += pick((unsigned)i2);
                 break;
             default:
                 acc += i2;
@@ -68,7 +68,7 @@ outer:
         }
     if (acc % 2 == 0)
         return acc;
-    return -acc + pick(seed);
+    return -acc + pick((unsigned)seed);
 }
 
 GO_FUNC static int app(void)
