@@ -6,11 +6,12 @@
  *   - locals (VarDecl, with clang_equalCursors identity, so shadowed names
  *     stay distinct) and parameters;
  *   - calls: GO_SUSPENDING operations and nested GO_FUNC calls (suspension
- *     points, unless under sizeof), go(...)/go_main(...) glue;
+ *     points, unless under sizeof), GO_BLOCKING(expr), go(...)/go_main(...)
+ *     glue, and a preemption check point in every loop that can suspend;
  *   - has_susp on every node whose subtree evaluates a suspension point;
- *   - which locals live in the frame: those whose scope, from their
- *     declaration on, contains a suspension point, and address-taken ones
- *     whose block contains one anywhere; compound literals likewise;
+ *   - which locals live in the frame: those whose value can be used after a
+ *     suspension point (textual liveness), address-taken ones followed by a
+ *     suspension point in their scope; compound literals likewise;
  *   - the rejections of docs/transform.md that do not depend on lowering.
  * Plain (non-GO_FUNC) code is checked for suspension calls, direct GO_FUNC
  * calls and GO_FUNC addresses.
