@@ -400,6 +400,11 @@ int parse_tu(gt_ctx *ctx, const gt_request *req, CXIndex index, char ***deps, in
     s->text = text;
     s->size = (unsigned)len;
     source_lines(s);
+    const char *nul = memchr(text, 0, len);
+    if (nul) {            /* edits are C strings: refuse rather than truncate */
+        diag_error(d, (unsigned)(nul - text), "NUL character in the source file");
+        return 1;
+    }
     char *real = realpath(req->path, NULL);
     if (real) {
         s->abspath = xstrdup(real);
