@@ -418,6 +418,7 @@ int parse_tu(gt_ctx *ctx, const gt_request *req, CXIndex index, char ***deps, in
     s->line_path = escape_literal(s->abspath);
 
     args a = { 0 };
+    args_push(&a, "-xc");          /* C, whatever the file is called */
     if (req->builddir && !cdb_flags(req->builddir, s->abspath, &a, d))
         return 1;
     for (int i = 0; i < req->nflags; i++)
