@@ -107,6 +107,7 @@ struct go_m {
     go_m *link;                   /* idle list */
     go_m *alllink;                /* all Ms */
     pthread_t thread;
+    pid_t tid;                    /* its thread id, for the deadlock check */
     uint32_t *preempt;            /* this thread's go__preempt_flag (sysmon sets it) */
     go_p *oldp;                   /* P held before a GO_BLOCKING call */
 };

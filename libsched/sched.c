@@ -42,6 +42,8 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "env.h"
@@ -668,6 +670,7 @@ static void *mstart(void *arg)
 {
     go_m *m = arg;
     go__m_tls = m;
+    m->tid = (pid_t)syscall(SYS_gettid);
     m->preempt = &go__preempt_flag;
     go_p *p = m->nextp;
     m->nextp = NULL;
@@ -693,25 +696,58 @@ static void sched_stop(void)
 
 /* ---- deadlock ----------------------------------------------------------------- */
 
-/* Threads of this process that are not Ms (sanitizer helpers excepted):
- * plain threads that may still call into the runtime. */
+#if defined(__SANITIZE_THREAD__)
+#define GO__TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define GO__TSAN 1
+#endif
+#endif
+#ifndef GO__TSAN
+#define GO__TSAN 0
+#endif
+
+/* Does thread `tid` block every standard signal (1-31 but KILL and STOP)? */
+static bool blocks_every_signal(const char *tid)
+{
+    char path[64], line[128];
+    unsigned long long mask = 0;
+    snprintf(path, sizeof path, "/proc/self/task/%s/status", tid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    while (fgets(line, sizeof line, f) && sscanf(line, "SigBlk: %llx", &mask) != 1)
+        ;
+    fclose(f);
+    return (mask & 0x7fffffffull) == 0x7ffbfeffull;
+}
+
+/* Threads of this process that are not Ms (sched.lock held): plain threads
+ * that may still call into the runtime.  Ms are known by thread id; the
+ * runtime's helpers (sysmon, the diagnostics thread) are counted in
+ * go__helper_threads.  Under ThreadSanitizer, whose own threads (one or
+ * two: after a fork, at the first pthread_create) run with every signal
+ * blocked, as the helpers do, threads blocking every signal are left out
+ * instead; a plain thread that blocks them all goes unnoticed there. */
 static bool plain_threads_alive(void)
 {
     DIR *dir = opendir("/proc/self/task");
     if (!dir)
         return true;    /* cannot tell: assume there are */
-    int threads = 0;
-    for (struct dirent *e; (e = readdir(dir));)
-        threads += e->d_name[0] != '.';
+    int others = 0;
+    for (struct dirent *e; (e = readdir(dir));) {
+        if (e->d_name[0] == '.')
+            continue;
+        pid_t tid = (pid_t)atoi(e->d_name);
+        bool is_m = false;
+        for (go_m *m = go__sched.allm; m && !is_m; m = m->alllink)
+            is_m = m->tid == tid;
+        others += !is_m && !(GO__TSAN && blocks_every_signal(e->d_name));
+    }
     closedir(dir);
-#if defined(__SANITIZE_THREAD__)
-    threads -= 1;       /* ThreadSanitizer's background thread */
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-    threads -= 1;
-#endif
-#endif
-    return threads > go__sched.mcount + atomic_load(&go__helper_threads);
+    if (!GO__TSAN)
+        others -= atomic_load(&go__helper_threads);
+    return others > 0;
 }
 
 /* Every M is idle (sched.lock held): if the main goroutine has not returned,
@@ -986,6 +1022,7 @@ int go_run_main(go_frame *root, const int *result)
     if (!m0)
         go__fatal("out of memory starting the scheduler");
     m0->thread = pthread_self();
+    m0->tid = (pid_t)syscall(SYS_gettid);
     go__sched.allm = m0;
     go__sched.mcount = 1;
     go__m_tls = m0;
