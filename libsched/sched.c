@@ -708,11 +708,11 @@ static void sched_stop(void)
 #endif
 
 /* Does thread `tid` block every standard signal (1-31 but KILL and STOP)? */
-static bool blocks_every_signal(const char *tid)
+static bool blocks_every_signal(pid_t tid)
 {
     char path[64], line[128];
     unsigned long long mask = 0;
-    snprintf(path, sizeof path, "/proc/self/task/%s/status", tid);
+    snprintf(path, sizeof path, "/proc/self/task/%d/status", (int)tid);
     FILE *f = fopen(path, "r");
     if (!f)
         return false;
@@ -742,7 +742,7 @@ static bool plain_threads_alive(void)
         bool is_m = false;
         for (go_m *m = go__sched.allm; m && !is_m; m = m->alllink)
             is_m = m->tid == tid;
-        others += !is_m && !(GO__TSAN && blocks_every_signal(e->d_name));
+        others += !is_m && !(GO__TSAN && blocks_every_signal(tid));
     }
     closedir(dir);
     if (!GO__TSAN)
