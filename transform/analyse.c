@@ -317,6 +317,9 @@ static void classify_call(an *A, gt_node *n, bool uneval)
                    "GO_FUNC '%s' is defined in an included file; gotransform rewrites only the "
                    "file it is given: define it in a .c file and declare it in the header", name);
         A->ok = false;
+    } else if (g && clang_isFunctionTypeVariadic(clang_getCursorType(g->decl))) {
+        diag_error(&ctx->diags, n->start, "a GO_FUNC cannot be variadic ('%s' takes '...')", name);
+        A->ok = false;
     } else if (g && g->is_static && !g->defined_here && !uneval) {
         diag_error(&ctx->diags, n->start, "static GO_FUNC '%s' is used but never defined", name);
         A->ok = false;
