@@ -1045,6 +1045,7 @@ int go_run_main(go_frame *root, const int *result)
 
     schedule(m0);
     go__sysmon_stop();
+    __atomic_store_n(&go__preempt_flag, 0, __ATOMIC_RELAXED);   /* sched_stop's request */
     go__diag_stop();
 
     /* The main goroutine returned; sched_stop woke every idle M and the one

@@ -42,12 +42,14 @@ enum {
 static const int64_t FORCE_PREEMPT_NS = 10 * MS;   /* a time slice */
 static const int64_t SYSCALL_RETAKE_NS = 10 * MS;  /* retake even without other work */
 static const int64_t NETPOLL_STALE_NS = 10 * MS;   /* poll if nobody has for this long */
+static const int64_t RESTART_LOOK_NS = 1 * MS;     /* after a preemption: see the next G start */
 
 _Thread_local uint32_t go__preempt_flag __attribute__((tls_model("initial-exec")));
 
 struct sysmon_p {              /* what sysmon last saw of a P */
     uint32_t schedtick, syscalltick;
     int64_t schedwhen, syscallwhen;
+    bool preempting;           /* asked its goroutine to yield; no switch seen since */
 };
 
 static struct {
@@ -129,9 +131,14 @@ static bool sysmon_wait_busy(void)
 
 /* ---- one round ------------------------------------------------------------------- */
 
-static uint32_t retake(int64_t now)
+/* Preempt and retake (see the top); the number of Ps retaken.  *next is
+ * when sysmon should look again to preempt on time rather than a backed-off
+ * delay late (INT64_MAX: no need): when the earliest slice ends, or soon
+ * after a preemption request, to see when the next goroutine starts. */
+static uint32_t retake(int64_t now, int64_t *next)
 {
     uint32_t n = 0;
+    *next = INT64_MAX;
     for (int i = 0; i < go__sched.nprocs; i++) {
         go_p *p = go__sched.allp[i];
         struct sysmon_p *sp = &sysmon.ps[i];
@@ -139,13 +146,22 @@ static uint32_t retake(int64_t now)
         bool sysretake = false;
         if (s == GO_P_RUNNING || s == GO_P_SYSCALL) {
             uint32_t t = __atomic_load_n(&p->schedtick, __ATOMIC_RELAXED);
+            int64_t end = sp->schedwhen + FORCE_PREEMPT_NS;
             if (sp->schedtick != t) {
                 sp->schedtick = t;
                 sp->schedwhen = now;
-            } else if (sp->schedwhen + FORCE_PREEMPT_NS <= now) {
+                sp->preempting = false;
+                end = now + FORCE_PREEMPT_NS;
+            } else if (end <= now) {
                 go__preemptone(p);
                 sysretake = true;   /* in a blocking call the request waits: retake too */
+                /* once per request: a goroutine that never checks is not
+                 * worth waking up for */
+                end = sp->preempting ? INT64_MAX : now + RESTART_LOOK_NS;
+                sp->preempting = true;
             }
+            if (end < *next)
+                *next = end;
         }
         if (s != GO_P_SYSCALL)
             continue;
@@ -182,7 +198,7 @@ static void *sysmon_main(void *arg)
 {
     (void)arg;
     uint32_t idle = 0;
-    int64_t delay = DELAY_MIN_US;
+    int64_t delay = DELAY_MIN_US, slice_end = INT64_MAX;
     while (!atomic_load(&sysmon.stop)) {
         if (idle == 0)
             delay = DELAY_MIN_US;
@@ -190,7 +206,10 @@ static void *sysmon_main(void *arg)
             delay *= 2;
         if (delay > DELAY_MAX_US)
             delay = DELAY_MAX_US;
-        sysmon_sleep(delay);
+        int64_t until_slice_end = (slice_end - go__nanotime()) / 1000;
+        sysmon_sleep(until_slice_end < delay ? until_slice_end < DELAY_MIN_US ? DELAY_MIN_US
+                                                                               : until_slice_end
+                                             : delay);
         if (atomic_load(&sysmon.stop))
             break;
         if (atomic_load(&go__sched.npidle) == go__sched.nprocs && sysmon_wait_busy()) {
@@ -202,7 +221,7 @@ static void *sysmon_main(void *arg)
         int64_t next = go__timers_next();
         if (next && next < now)
             go__startm_idle();   /* overdue timers: maybe every M is busy */
-        if (retake(now))
+        if (retake(now, &slice_end))
             idle = 0;
         else
             idle++;

@@ -11,7 +11,8 @@
  * Invariants:
  *   - t->p is the P whose heap holds t, NULL when t is not queued; it
  *     changes only under that heap's lock, and t->idx is t's position;
- *   - heap[i]->when >= heap[(i - 1) / 4]->when; when0 = heap[0]->when or 0;
+ *   - heap[i].when == heap[i].t->when, and heap[i].when >=
+ *     heap[(i - 1) / 4].when; when0 = heap[0].when, or 0 when empty;
  *   - f runs with no lock held.  A one-shot timer leaves its heap before f
  *     runs; a periodic one is re-queued at its next deadline first (missed
  *     periods are skipped, as Go's tickers do).  t->running counts the fs
@@ -28,71 +29,71 @@ enum { HEAP_ARITY = 4 };
 
 /* ---- the heap (ts->lock held) ---------------------------------------------- */
 
-static void heap_place(go_timer **h, uint32_t i, go_timer *t)
+static void heap_place(go_timer_entry *h, uint32_t i, go_timer_entry e)
 {
-    h[i] = t;
-    t->idx = (int32_t)i;
+    h[i] = e;
+    e.t->idx = (int32_t)i;
 }
 
-static void heap_up(go_timer **h, uint32_t i)
+static void heap_up(go_timer_entry *h, uint32_t i)
 {
-    go_timer *t = h[i];
+    go_timer_entry e = h[i];
     while (i > 0) {
         uint32_t parent = (i - 1) / HEAP_ARITY;
-        if (t->when >= h[parent]->when)
+        if (e.when >= h[parent].when)
             break;
         heap_place(h, i, h[parent]);
         i = parent;
     }
-    heap_place(h, i, t);
+    heap_place(h, i, e);
 }
 
-static void heap_down(go_timer **h, uint32_t n, uint32_t i)
+static void heap_down(go_timer_entry *h, uint32_t n, uint32_t i)
 {
-    go_timer *t = h[i];
+    go_timer_entry e = h[i];
     for (;;) {
         uint32_t first = i * HEAP_ARITY + 1;
         if (first >= n)
             break;
         uint32_t best = first;
         for (uint32_t c = first + 1; c < first + HEAP_ARITY && c < n; c++)
-            if (h[c]->when < h[best]->when)
+            if (h[c].when < h[best].when)
                 best = c;
-        if (h[best]->when >= t->when)
+        if (h[best].when >= e.when)
             break;
         heap_place(h, i, h[best]);
         i = best;
     }
-    heap_place(h, i, t);
+    heap_place(h, i, e);
 }
 
 static void heap_sync_when0(go_timers *ts)
 {
-    atomic_store_explicit(&ts->when0, ts->n ? ts->heap[0]->when : 0, memory_order_relaxed);
+    atomic_store_explicit(&ts->when0, ts->n ? ts->heap[0].when : 0, memory_order_relaxed);
 }
 
 static void heap_push(go_timers *ts, go_timer *t)
 {
     if (ts->n == ts->cap) {
         uint32_t cap = ts->cap ? 2 * ts->cap : 64;
-        go_timer **h = realloc(ts->heap, cap * sizeof *h);
+        go_timer_entry *h = realloc(ts->heap, cap * sizeof *h);
         if (!h)
             go__fatal("out of memory growing a timer heap to %u timers", cap);
         ts->heap = h;
         ts->cap = cap;
     }
-    ts->heap[ts->n] = t;
+    ts->heap[ts->n] = (go_timer_entry){ t->when, t };
     heap_up(ts->heap, ts->n++);
 }
 
 static void heap_remove(go_timers *ts, uint32_t i)
 {
-    go_timer *last = ts->heap[--ts->n];
+    go_timer_entry last = ts->heap[--ts->n];
     if (i == ts->n)
         return;
     heap_place(ts->heap, i, last);
     heap_down(ts->heap, ts->n, i);
-    heap_up(ts->heap, (uint32_t)last->idx);
+    heap_up(ts->heap, (uint32_t)last.t->idx);
 }
 
 /* ---- starting and stopping ------------------------------------------------- */
@@ -148,12 +149,13 @@ bool go__timers_run(go_p *p, int64_t now)
     go_timers *ts = &p->timers;
     bool ran = false;
     go__lock_acquire(&ts->lock);
-    while (ts->n && ts->heap[0]->when <= now) {
-        go_timer *t = ts->heap[0];
+    while (ts->n && ts->heap[0].when <= now) {
+        go_timer *t = ts->heap[0].t;
         void (*f)(void *, int64_t) = t->f;
         void *arg = t->arg;
         if (t->period > 0) {
             t->when += t->period * (1 + (now - t->when) / t->period);
+            ts->heap[0].when = t->when;
             heap_down(ts->heap, ts->n, 0);
         } else {
             heap_remove(ts, 0);
@@ -200,7 +202,7 @@ void go__timers_shutdown(void)
     for (int i = 0; i < go__sched.nprocs; i++) {
         go_timers *ts = &go__sched.allp[i]->timers;
         for (uint32_t k = 0; k < ts->n; k++)
-            atomic_store_explicit(&ts->heap[k]->p, NULL, memory_order_relaxed);
+            atomic_store_explicit(&ts->heap[k].t->p, NULL, memory_order_relaxed);
         free(ts->heap);
         ts->heap = NULL;
         ts->n = ts->cap = 0;

@@ -11,11 +11,18 @@
 
 #include "internal.h"
 
+/* A heap entry carries its timer's deadline: sifting reads the array
+ * only, not the timers scattered over memory. */
+typedef struct go_timer_entry {
+    int64_t when;
+    go_timer *t;
+} go_timer_entry;
+
 typedef struct go_timers {
     go__lock lock;
     uint32_t n, cap;              /* heap size and capacity */
-    go_timer **heap;              /* heap[0] has the earliest `when` */
-    _Atomic int64_t when0;        /* heap[0]->when, 0 when empty */
+    go_timer_entry *heap;         /* heap[0] has the earliest `when` */
+    _Atomic int64_t when0;        /* heap[0].when, 0 when empty */
 } go_timers;
 
 struct go_p;
