@@ -3,7 +3,7 @@
 # Usage: scripts/setup.sh [--bench]   (--bench adds Go 1.19, for bench/compare)
 set -euo pipefail
 
-packages=(build-essential cmake pkg-config check libclang-dev clang)
+packages=(build-essential cmake pkg-config check libclang-dev clang csmith libcsmith-dev)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(golang-1.19-go)
 fi
