@@ -271,7 +271,7 @@ static void hoist_literal(lw *L, gt_node *n)
     char *tp = type_decl(L->ctx, t, type_is_array(t) ? "(*)" : "*", true, false);
     ob b;
     ob_init(&b, L->ctx, n->start);
-    ob_gen(&b, "(*(%s)__builtin_memcpy(&%s->%s, &", tp ? tp : "void *", L->fr, n->hoist->name);
+    ob_gen(&b, "(*(%s)__builtin_memcpy((void *)&%s->%s, (const void *)&", tp ? tp : "void *", L->fr, n->hoist->name);
     ob_src(&b, n->start, n->end);
     ob_gen(&b, ", sizeof %s->%s))", L->fr, n->hoist->name);
     edit_add(L->ctx, n->start, n->end, ob_finish(&b, n->end));
@@ -672,11 +672,11 @@ static void init_assign(lw *L, ob *b, gt_local *l, gt_node *init)
     bool list = core->kind == CXCursor_InitListExpr;
     char *tn = type_name(L->ctx, l->type, true);
     if (type_is_array(l->type)) {
-        ob_gen(b, "__builtin_memcpy(%s->%s, (%s)%s", FR, x, tn ? tn : "?", list ? "" : "{");
+        ob_gen(b, "__builtin_memcpy((void *)%s->%s, (const void *)(%s)%s", FR, x, tn ? tn : "?", list ? "" : "{");
         src(b, init);
         ob_gen(b, "%s, sizeof %s->%s)", list ? "" : "}", FR, x);
     } else if (list && type_is_record(l->type)) {
-        ob_gen(b, "__builtin_memcpy(&%s->%s, &(%s)", FR, x, tn ? tn : "?");
+        ob_gen(b, "__builtin_memcpy((void *)&%s->%s, (const void *)&(%s)", FR, x, tn ? tn : "?");
         src(b, init);
         ob_gen(b, ", sizeof %s->%s)", FR, x);
     } else if (list) {
