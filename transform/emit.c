@@ -284,7 +284,9 @@ void emit_func(gt_ctx *ctx, gt_func *f, strbuf *report)
             sb_printf(report, "%lld bytes", f->frame_size);
         else
             sb_put(report, "of unknown size");
-        sb_printf(report, ", %d suspension point%s", f->nstates - 1, f->nstates == 2 ? "" : "s");
+        int npoints = f->nstates - 1 - f->nchecks;
+        sb_printf(report, ", %d suspension point%s, %d preemption check%s", npoints,
+                  npoints == 1 ? "" : "s", f->nchecks, f->nchecks == 1 ? "" : "s");
         if (f->heap_children)
             sb_put(report, ", child frames from the heap (recursion or callee size unknown here)");
         else if (f->ninline)

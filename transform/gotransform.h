@@ -187,6 +187,7 @@ typedef struct gt_func {
     int nstates, capstates;
     char *fr;                      /* name of the frame pointer in the resume function */
     int entry_check;               /* state of the preemption check at entry */
+    int nchecks;                   /* preemption checks (entry and loops) */
     int ntemps, nconts;
     struct gt_func **callees;      /* GO_FUNCs it calls, spawns or runs (first use order) */
     int ncallees, capcallees;

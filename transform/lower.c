@@ -982,6 +982,7 @@ static void return_stmt(lw *L, gt_node *n)
 static char *check_text(lw *L, gt_node *at)
 {
     int k = new_state(L, at);
+    L->f->nchecks++;
     return xprintf(" if (go_preempt_requested()) { %s->hdr.state = %d; go_preempt__begin(); "
                    "return GO_SUSPEND; go__L%d: ; } ", L->fr, k, k);
 }
@@ -1096,6 +1097,7 @@ bool lower_func(gt_ctx *ctx, gt_func *f)
              .callees = &f->callees, .ncallees = &f->ncallees, .capcallees = &f->capcallees };
     VEC_PUSH(f->lines, f->nstates, f->capstates, (int)src_line(&ctx->src, f->def_start));
     f->entry_check = new_state(&L, f->body);
+    f->nchecks = 1;
     leaf_refs(&L, f->body);
     continue_labels(&L, f->body);
     lower_stmt(&L, f->body);
