@@ -635,6 +635,15 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
         diag_error(&ctx->diags, f->def_start, "cannot find the body of GO_FUNC '%s'", f->name);
         return false;
     }
+    const char *t = ctx->src.text;
+    if (t[f->body->start] != '{' || t[f->body->end - 1] != '}' ||
+        macro_at(ctx, f->body->start, f->body->start + 1) ||
+        macro_at(ctx, f->body->end - 1, f->body->end)) {
+        diag_error(&ctx->diags, f->def_start,
+                   "GO_FUNC '%s' is defined by a macro: gotransform rewrites source text, so its "
+                   "body must be written in the file", f->name);
+        return false;
+    }
     /* the frame pointer's name must not capture a name the body uses */
     f->fr = "fr";
     for (unsigned k = f->def_start; k + 2 <= f->def_end; k++) {
