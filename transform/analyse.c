@@ -606,7 +606,7 @@ static bool params_and_locals(an *A, gt_func *f, gt_node *root)
                        l->name);
             A->ok = false;
         } else {
-            l->field = frame_field(f, decl_name, l->type, td, NULL, ctx);
+            l->field = frame_field(f, decl_name, l->type, td, NULL);
             xfree(td);
             CXType c = clang_getCanonicalType(l->type);
             if (type_is_array(c) || c.kind == CXType_FunctionProto ||
@@ -699,7 +699,7 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
             continue;
         }
         gt_node *scope = l->scope == f->body ? NULL : l->scope;
-        l->field = frame_field(f, l->name, l->type, td, scope, ctx);
+        l->field = frame_field(f, l->name, l->type, td, scope);
         xfree(td);
     }
     /* compound literals whose block continues past a suspension point */
@@ -718,7 +718,7 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
             xfree(td);
             continue;
         }
-        n->hoist = frame_field(f, "__cl", t, td, scope == f->body ? NULL : scope, ctx);
+        n->hoist = frame_field(f, "__cl", t, td, scope == f->body ? NULL : scope);
         xfree(td);
     }
     if (A.first_alloca && A.nsusp > 0) {

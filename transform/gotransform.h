@@ -300,7 +300,9 @@ bool type_is_scalar_result(CXType t);
 /* lower.c */
 bool lower_func(gt_ctx *ctx, gt_func *f);
 bool lower_plain(gt_ctx *ctx, gt_node *root, gt_func ***callees, int *ncallees);
-gt_field *frame_field(gt_func *f, const char *base, CXType t, const char *type_decl_text, gt_node *scope, gt_ctx *ctx);
+/* A new frame field named after base (unique in the frame), declared by
+ * type_decl_text with '@' standing for the name. */
+gt_field *frame_field(gt_func *f, const char *base, CXType t, const char *type_decl_text, gt_node *scope);
 
 /* emit.c */
 void emit_func(gt_ctx *ctx, gt_func *f, strbuf *report);

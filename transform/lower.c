@@ -61,13 +61,14 @@ static bool field_name_taken(gt_func *f, const char *name)
     return false;
 }
 
-gt_field *frame_field(gt_func *f, const char *base, CXType t, const char *tmpl, gt_node *scope,
-                      gt_ctx *ctx)
+gt_field *frame_field(gt_func *f, const char *base, CXType t, const char *tmpl, gt_node *scope)
 {
-    (void)ctx;
     gt_field *fd = xcalloc(1, sizeof *fd);
-    if (!strncmp(base, "__", 2)) {
-        fd->name = xprintf("%s%d", base, ++f->ntemps);
+    if (!strncmp(base, "__", 2)) {       /* a temporary: __t1, __cl2, ... */
+        do {
+            xfree(fd->name);
+            fd->name = xprintf("%s%d", base, ++f->ntemps);
+        } while (field_name_taken(f, fd->name));
     } else {
         fd->name = xstrdup(base);
         for (int k = 1; field_name_taken(f, fd->name); k++) {
@@ -97,7 +98,7 @@ static gt_field *temp(lw *L, CXType t, unsigned off)
         td = xstrdup("int @");
     }
     gt_node *scope = L->stmt && L->stmt != L->f->body ? L->stmt : NULL;
-    gt_field *fd = frame_field(L->f, "__t", t, td, scope, L->ctx);
+    gt_field *fd = frame_field(L->f, "__t", t, td, scope);
     xfree(td);
     return fd;
 }
