@@ -608,6 +608,10 @@ static bool params_and_locals(an *A, gt_func *f, gt_node *root)
         } else {
             l->field = frame_field(f, decl_name, l->type, td, NULL);
             xfree(td);
+            char *what = xprintf("parameter '%s'", l->name);
+            if (!field_align_ok(ctx, l->field, k->start, what))
+                A->ok = false;
+            xfree(what);
             CXType c = clang_getCanonicalType(l->type);
             if (type_is_array(c) || c.kind == CXType_FunctionProto ||
                 c.kind == CXType_FunctionNoProto)      /* adjusted to a pointer */
@@ -618,6 +622,42 @@ static bool params_and_locals(an *A, gt_func *f, gt_node *root)
         VEC_PUSH(f->locals, f->nlocals, f->caplocals, l);
     }
     return A->ok;
+}
+
+/* The declaration template (see frame_field) with the variable's alignment
+ * specifier kept: `_Alignas(N)` in front, `__attribute__((aligned(N)))`
+ * behind.  *align: N when it is a number, -1 when it is not; NULL when the
+ * variable has none. */
+static char *alignment_of(gt_ctx *ctx, gt_node *v, const char *td, long long *align)
+{
+    const char *t = ctx->src.text;
+    for (int i = 0; i < v->nkids; i++) {
+        gt_node *k = v->kids[i];
+        if (k->kind != CXCursor_AlignedAttr || !range_rewritable(ctx, k->start, k->end))
+            continue;
+        bool spec = !strncmp(t + k->start, "_Alignas", 8) || !strncmp(t + k->start, "alignas", 7);
+        unsigned open = k->start;
+        while (open < ctx->src.size && t[open] != '(')
+            open++;
+        unsigned close = open;
+        for (int depth = 0; close < ctx->src.size; close++) {
+            if (t[close] == '(')
+                depth++;
+            else if (t[close] == ')' && --depth == 0)
+                break;
+        }
+        if (close >= ctx->src.size)
+            return NULL;
+        char *arg = xprintf("%.*s", (int)(close - open - 1), t + open + 1);
+        char *end;
+        long long n = strtoll(arg, &end, 0);
+        *align = *end == 0 && n > 0 ? n : -1;
+        char *r = spec ? xprintf("_Alignas(%s) %s", arg, td)
+                       : xprintf("%s __attribute__((aligned(%s)))", td, arg);
+        xfree(arg);
+        return r;
+    }
+    return NULL;
 }
 
 bool analyse_func(gt_ctx *ctx, gt_func *f)
@@ -699,8 +739,19 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
             continue;
         }
         gt_node *scope = l->scope == f->body ? NULL : l->scope;
-        l->field = frame_field(f, l->name, l->type, td, scope);
+        long long align = 0;
+        char *aligned = alignment_of(ctx, l->decl_node, td, &align);
+        l->field = frame_field(f, l->name, l->type, aligned ? aligned : td, scope);
+        if (align > l->field->align)
+            l->field->align = align;
+        if (align < 0)
+            l->field->size = -1;
+        xfree(aligned);
         xfree(td);
+        char *what = xprintf("'%s'", l->name);
+        if (!field_align_ok(ctx, l->field, cursor_offset(ctx, l->decl), what))
+            A.ok = false;
+        xfree(what);
     }
     /* compound literals whose block continues past a suspension point */
     for (int i = 0; i < A.nlits; i++) {
@@ -720,6 +771,8 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
         }
         n->hoist = frame_field(f, "__cl", t, td, scope == f->body ? NULL : scope);
         xfree(td);
+        if (!field_align_ok(ctx, n->hoist, n->start, "this compound literal"))
+            A.ok = false;
     }
     if (A.first_alloca && A.nsusp > 0) {
         diag_error(&ctx->diags, A.first_alloca->start,

@@ -255,6 +255,7 @@ struct gt_ctx {
     int nmacros, capmacros;
     long long hdr_size, hdr_align; /* sizeof/_Alignof(go_frame) */
     long long ptr_size;            /* sizeof(void *) on the target */
+    long long max_align;           /* _Alignof(max_align_t): what go_frame_alloc gives */
     /* edits */
     gt_edit *edits;
     int nedits, capedits, edit_seq;
@@ -303,6 +304,8 @@ bool lower_plain(gt_ctx *ctx, gt_node *root, gt_func ***callees, int *ncallees);
 /* A new frame field named after base (unique in the frame), declared by
  * type_decl_text with '@' standing for the name. */
 gt_field *frame_field(gt_func *f, const char *base, CXType t, const char *type_decl_text, gt_node *scope);
+/* Reports (at off) a field that needs more alignment than frames have. */
+bool field_align_ok(gt_ctx *ctx, const gt_field *fd, unsigned off, const char *what);
 
 /* emit.c */
 void emit_func(gt_ctx *ctx, gt_func *f, strbuf *report);

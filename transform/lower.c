@@ -90,6 +90,17 @@ gt_field *frame_field(gt_func *f, const char *base, CXType t, const char *tmpl, 
     return fd;
 }
 
+bool field_align_ok(gt_ctx *ctx, const gt_field *fd, unsigned off, const char *what)
+{
+    long long max = ctx->max_align > 0 ? ctx->max_align : 16;
+    if (fd->align <= max)
+        return true;
+    diag_error(&ctx->diags, off,
+               "%s needs %lld-byte alignment, but goroutine frames are only %lld-byte aligned "
+               "(go_frame_alloc); keep it in a heap buffer", what, fd->align, max);
+    return false;
+}
+
 static gt_field *temp(lw *L, CXType t, unsigned off)
 {
     char *td = t.kind == CXType_Invalid ? xstrdup("int @") : type_decl(L->ctx, t, "@", true, false);
@@ -100,6 +111,8 @@ static gt_field *temp(lw *L, CXType t, unsigned off)
     gt_node *scope = L->stmt && L->stmt != L->f->body ? L->stmt : NULL;
     gt_field *fd = frame_field(L->f, "__t", t, td, scope);
     xfree(td);
+    if (!field_align_ok(L->ctx, fd, off, "this value"))
+        L->ok = false;
     return fd;
 }
 

@@ -324,6 +324,13 @@ static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClie
         xfree(name);
         return CXChildVisit_Continue;
     }
+    if (k == CXCursor_TypedefDecl) {
+        char *name = cx_string(clang_getCursorSpelling(c));
+        if (!strcmp(name, "max_align_t"))
+            ctx->max_align = clang_Type_getAlignOf(clang_getTypedefDeclUnderlyingType(c));
+        xfree(name);
+        return CXChildVisit_Continue;
+    }
     if (k != CXCursor_FunctionDecl)
         return CXChildVisit_Continue;
     char *name = cx_string(clang_getCursorSpelling(c));

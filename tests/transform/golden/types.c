@@ -1,6 +1,7 @@
 /* Declarators built from types: function pointers, pointers to arrays,
  * arrays of function pointers, typedefs (a local typedef is kept used),
- * enums, _Atomic, volatile, typeof and __auto_type (canonical types). */
+ * enums, _Atomic, volatile, typeof and __auto_type (canonical types),
+ * _Alignas kept on the field. */
 #include <gosched.h>
 #include <stdatomic.h>
 enum color { RED, GREEN };
@@ -19,8 +20,9 @@ GO_FUNC static int types(int (*cb)(int), int (*pa)[3], const char *const names[]
     local_t lt = { 5 };
     __typeof__(big) tb = big;
     __auto_type au = vol;
+    _Alignas(16) char aligned[16] = "kept aligned";
     go_yield();
-    return fa[1](1) + (*p3)[2] + nm[0][0] + op(1, 2) + (int)(big >> 40) + flag + vol + arr2[1][1].a + lt.a + (int)tb + au + atomic_load(ai);
+    return fa[1](1) + (*p3)[2] + nm[0][0] + op(1, 2) + (int)(big >> 40) + flag + vol + arr2[1][1].a + lt.a + (int)tb + au + atomic_load(ai) + aligned[0];
 }
 static int inc(int x) { return x + 1; }
 static int add(int a, int b) { return a + b; }
