@@ -1044,8 +1044,6 @@ int go_run_main(go_frame *root, const int *result)
     go__runq_put(p0, g, true);
 
     schedule(m0);
-    go__sysmon_stop();
-    __atomic_store_n(&go__preempt_flag, 0, __ATOMIC_RELAXED);   /* sched_stop's request */
     go__diag_stop();
 
     /* The main goroutine returned; sched_stop woke every idle M and the one
@@ -1061,6 +1059,11 @@ int go_run_main(go_frame *root, const int *result)
     for (go_m *m = all; m; m = m->alllink)
         if (m != m0)
             pthread_join(m->thread, NULL);
+    /* sysmon ran until now: an M that took a new G just as sched_stop asked
+     * it to yield (execute clears a request meant for the G before) is
+     * preempted at the end of that G's slice. */
+    go__sysmon_stop();
+    __atomic_store_n(&go__preempt_flag, 0, __ATOMIC_RELAXED);   /* sched_stop's request */
     go__timers_shutdown();
     go__netpoll_shutdown();
     int ret = go__sched.main_result;
