@@ -254,8 +254,8 @@ typedef struct go_stats {
 } go_stats_t;
 go_stats_t go_stats(void);
 
-/* SIGQUIT (during go_run_main, unless the program set its own action)
- * prints every goroutine as go_dump does, then exits with status 2.
+/* SIGQUIT (during go_run_main, unless the program installed its own
+ * handler) prints every goroutine as go_dump does, then exits with status 2.
  * GOSCHED_TRACE=ms prints a scheduler line to stderr every ms milliseconds
  * (Go's schedtrace, then the counters above). */
 

@@ -7,10 +7,11 @@
  *     	app() at /abs/path/prog.c:50
  *     ...
  *
- * go_run_main installs the handler when SIGQUIT still has its default
- * action (a handler or SIG_IGN the program chose is left alone) and puts
- * the previous action back when it returns; outside a run SIGQUIT does
- * what it did before.
+ * go_run_main installs the handler unless the program installed its own
+ * (a handler function is left alone, for programs embedding the runtime),
+ * and puts the previous action back when it returns; outside a run SIGQUIT
+ * does what it did before.  An inherited SIG_IGN is overridden, as Go does:
+ * shells start background jobs with SIGQUIT ignored.
  *
  * Signal safety: the handler only write(2)s a byte to the diagnostics
  * thread's pipe (async-signal-safe, the pipe is non-blocking), so it cannot
@@ -42,7 +43,7 @@ void go__sigquit_install(void)
 {
     struct sigaction old;
     if (sigaction(SIGQUIT, NULL, &old) != 0 || (old.sa_flags & SA_SIGINFO) ||
-        old.sa_handler != SIG_DFL)
+        (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN))
         return;
     struct sigaction sa = { .sa_handler = on_sigquit, .sa_flags = SA_RESTART };
     sigemptyset(&sa.sa_mask);

@@ -220,6 +220,13 @@ static void run_scene(bool sigquit)
 }
 
 static void sigquit_child(void) { run_scene(true); }
+
+/* As Go does, an inherited SIG_IGN (background jobs of a shell) is overridden. */
+static void ignored_sigquit_child(void)
+{
+    signal(SIGQUIT, SIG_IGN);
+    run_scene(true);
+}
 static void deadlock_child(void) { run_scene(false); }
 
 /* The blocks of goroutines 1 to 7, as both reports print them. */
@@ -250,6 +257,15 @@ START_TEST(sigquit_dumps_every_goroutine_and_exits_2)
     snprintf(want, sizeof want, "SIGQUIT: quit\n\n%s\ngoroutine 8 [runnable]:\n\tspinner() at %s:%d\n",
              blocks, __FILE__, line_of("SPIN_LINE"));
     ck_assert_msg(strcmp(d.err, want) == 0, "want\n%s\ngot\n%s", want, d.err);
+    ck_assert_int_eq(death_exit_code(&d), 2);
+}
+END_TEST
+
+START_TEST(sigquit_ignored_before_still_dumps)
+{
+    death d;
+    death_run(ignored_sigquit_child, &d);
+    ck_assert_msg(strncmp(d.err, "SIGQUIT: quit\n\ngoroutine 1 [", 28) == 0, "%s", d.err);
     ck_assert_int_eq(death_exit_code(&d), 2);
 }
 END_TEST
@@ -586,6 +602,7 @@ int main(void)
 {
     Suite *s = suite_create("dump");
     ADD_TEST(s, sigquit_dumps_every_goroutine_and_exits_2);
+    ADD_TEST(s, sigquit_ignored_before_still_dumps);
     ADD_TEST(s, deadlock_report_same_format);
     ADD_TEST(s, wait_of_minutes_is_shown);
     ADD_TEST(s, dump_while_running);
