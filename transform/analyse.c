@@ -664,6 +664,7 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
 {
     an A = { .ctx = ctx, .f = f, .ok = true };
     CXCursor def = f->def;
+    ctx->cur_func = f;
     if (clang_isFunctionTypeVariadic(clang_getCursorType(def))) {
         diag_error(&ctx->diags, cursor_offset(ctx, def),
                    "a GO_FUNC cannot be variadic ('%s' takes '...')", f->name);
@@ -782,6 +783,7 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
     }
     xfree(A.susp);
     xfree(A.lits);
+    ctx->cur_func = NULL;
     return A.ok;
 }
 

@@ -241,12 +241,59 @@ static void emit_callee_decls(gt_ctx *ctx, gt_func *g, strbuf *b)
     }
 }
 
+/* ---- struct/union types moved out of a GO_FUNC (types.c) -------------------- */
+
+struct moved_walk {
+    gt_ctx *ctx;
+    bool *done;
+    strbuf *b;
+};
+
+static void emit_moved_tag(gt_ctx *ctx, int i, bool *done, strbuf *b);
+
+/* Members held by value must be complete first. */
+static enum CXVisitorResult moved_member(CXCursor field, CXClientData data)
+{
+    struct moved_walk *w = data;
+    CXType t = clang_getCanonicalType(clang_getCursorType(field));
+    while (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray)
+        t = clang_getCanonicalType(clang_getArrayElementType(t));
+    if (t.kind != CXType_Record)
+        return CXVisit_Continue;
+    CXCursor d = clang_getTypeDeclaration(t);
+    for (int k = 0; k < w->ctx->nmoved; k++)
+        if (w->ctx->moved[k].name && clang_equalCursors(w->ctx->moved[k].decl, d))
+            emit_moved_tag(w->ctx, k, w->done, w->b);
+    return CXVisit_Continue;
+}
+
+static void emit_moved_tag(gt_ctx *ctx, int i, bool *done, strbuf *b)
+{
+    if (done[i])
+        return;
+    done[i] = true;
+    gt_moved_tag *m = &ctx->moved[i];
+    struct moved_walk w = { ctx, done, b };
+    clang_Type_visitFields(clang_getCursorType(m->decl), moved_member, &w);
+    unsigned brace = m->start;
+    while (brace < m->end && ctx->src.text[brace] != '{')
+        brace++;
+    sb_printf(b, "%s ", m->name);
+    render(ctx, brace, m->end, b);
+    sb_put(b, ";\n");
+}
+
 /* ---- GO_FUNC definitions --------------------------------------------------------------- */
 
 void emit_func(gt_ctx *ctx, gt_func *f, strbuf *report)
 {
     strbuf blk = { 0 };
     const char *FR = f->fr;
+    bool *done = xcalloc((size_t)ctx->nmoved + 1, sizeof *done);
+    for (int i = 0; i < ctx->nmoved; i++)
+        if (ctx->moved[i].owner == f && ctx->moved[i].name)
+            emit_moved_tag(ctx, i, done, &blk);
+    xfree(done);
     emit_frame_struct(ctx, f, &blk);
     f->frame_emitted = true;
     sb_printf(&blk, "static int %s__resume(go_frame *go__self);\n", f->name);

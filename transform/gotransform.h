@@ -194,6 +194,14 @@ typedef struct gt_func {
     long long frame_size, frame_align;   /* computed layout, for --report */
 } gt_func;
 
+/* A struct/union declared inside a GO_FUNC, moved to file scope. */
+typedef struct gt_moved_tag {
+    CXCursor decl;
+    char *name;                    /* "struct f__tag1"; NULL: cannot be moved */
+    gt_func *owner;                /* emitted before this function's frame */
+    unsigned start, end;           /* the definition in the main file */
+} gt_moved_tag;
+
 /* A macro invocation in the main file. */
 typedef struct gt_macro {
     unsigned start, end;
@@ -256,6 +264,11 @@ struct gt_ctx {
     long long hdr_size, hdr_align; /* sizeof/_Alignof(go_frame) */
     long long ptr_size;            /* sizeof(void *) on the target */
     long long max_align;           /* _Alignof(max_align_t): what go_frame_alloc gives */
+    /* local struct/union types moved to file scope */
+    gt_moved_tag *moved;
+    int nmoved, capmoved;
+    gt_func *cur_func;             /* the GO_FUNC being analysed */
+    bool tags_frozen;              /* no new moves once lowering started */
     /* edits */
     gt_edit *edits;
     int nedits, capedits, edit_seq;
@@ -290,6 +303,7 @@ bool is_scope_node(gt_node *n);
 /* types.c */
 char *type_decl(gt_ctx *ctx, CXType t, const char *name, bool strip_top_quals, bool param_adjust);
 char *type_name(gt_ctx *ctx, CXType t, bool strip_top_quals);
+const char *local_tag_name(gt_ctx *ctx, CXCursor decl);
 bool type_is_vla(CXType t);
 bool type_has_const_member(CXType t);
 bool type_is_local_typedef(CXType t);

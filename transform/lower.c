@@ -651,6 +651,40 @@ static void finish_stmt(lw *L, gt_node *n, ob *b, unsigned end)
     edit_add(L->ctx, n->start, end, ob_finish(b, end));
 }
 
+static const gt_moved_tag *moved_tag(gt_ctx *ctx, gt_node *n)
+{
+    if (n->kind != CXCursor_StructDecl && n->kind != CXCursor_UnionDecl &&
+        n->kind != CXCursor_TypeRef)
+        return NULL;
+    CXCursor d = n->kind == CXCursor_TypeRef ? clang_getCursorReferenced(n->cur) : n->cur;
+    for (int i = 0; i < ctx->nmoved; i++)
+        if (ctx->moved[i].name && clang_equalCursors(ctx->moved[i].decl, d))
+            return &ctx->moved[i];
+    return NULL;
+}
+
+/* A struct/union moved to file scope (types.c): its definition here becomes
+ * a reference to the moved one (or disappears with a declaration that only
+ * defined it), and every use of its tag takes the new tag. */
+static void moved_tag_edits(lw *L, gt_node *n)
+{
+    const gt_moved_tag *m = moved_tag(L->ctx, n);
+    if (m && n->kind == CXCursor_TypeRef) {
+        edit_simple(L->ctx, n->start, n->end, strchr(m->name, ' ') + 1);
+    } else if (m && n->parent && n->parent->kind != CXCursor_VarDecl &&
+               n->parent->kind != CXCursor_TypedefDecl) {
+        bool alone = n->parent->kind == CXCursor_DeclStmt;
+        for (int i = 0; alone && i < n->parent->nkids; i++)
+            alone = moved_tag(L->ctx, n->parent->kids[i]) != NULL;
+        if (alone)
+            edit_simple(L->ctx, n->parent->start, n->parent->end, "");
+        else
+            edit_simple(L->ctx, n->start, n->end, m->name);
+    }
+    for (int i = 0; i < n->nkids; i++)
+        moved_tag_edits(L, n->kids[i]);
+}
+
 /* `dst = (value)`, around the value the caller emits.  A struct or union
  * with a const member can only be initialised in C, so it is initialised
  * into a block-local copy that is then copied into the frame field. */
@@ -713,6 +747,15 @@ static void lower_decl(lw *L, gt_node *n, ob *b, bool for_init)
     bool first = true;
     for (int i = 0; i < n->nkids; i++) {
         gt_node *v = n->kids[i];
+        if (moved_tag(L->ctx, v))
+            continue;              /* defined at file scope now */
+        bool tag = v->kind == CXCursor_EnumDecl || v->kind == CXCursor_StructDecl ||
+                   v->kind == CXCursor_UnionDecl;
+        if (tag && !for_init) {    /* the type stays here, declared on its own */
+            src(b, v);
+            ob_gen(b, "; ");
+            continue;
+        }
         if (v->kind != CXCursor_VarDecl) {
             fail(L, v->start, "cannot lower a declaration that also declares a type here; "
                               "declare the type separately");
@@ -1113,6 +1156,7 @@ bool lower_func(gt_ctx *ctx, gt_func *f)
     f->entry_check = new_state(&L, f->body);
     f->nchecks = 1;
     leaf_refs(&L, f->body);
+    moved_tag_edits(&L, f->body);
     continue_labels(&L, f->body);
     lower_stmt(&L, f->body);
     if (L.ok)

@@ -108,6 +108,8 @@ int gt_transform(const gt_request *req, gt_result *res, FILE *diag)
         }
     }
     xfree(used);
+    ctx->cur_func = NULL;
+    ctx->tags_frozen = true;       /* the frames' types are known: no more moves */
     if (!ok)
         goto out;
 

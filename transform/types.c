@@ -74,25 +74,107 @@ static bool is_array_or_fn(CXType t)
     }
 }
 
-static char *build(CXType t, const char *inner, bool strip);
+static char *build(gt_ctx *ctx, CXType t, const char *inner, bool strip);
+
+/* ---- struct/union types declared inside a GO_FUNC ---------------------------
+ * A frame field of such a type needs the type at file scope: its definition
+ * is moved there under a new tag (f__tag1, f__anon2; see emit.c and
+ * lower.c), if all its members can be named there too.  Registration
+ * happens while the frame is laid out (analysis); afterwards only known
+ * tags are named. */
+
+static enum CXVisitorResult field_nameable(CXCursor field, CXClientData data)
+{
+    void **d = data;
+    char *t = type_decl(d[0], clang_getCursorType(field), "m", false, false);
+    if (!t) {
+        *(bool *)d[1] = false;
+        return CXVisit_Break;
+    }
+    xfree(t);
+    return CXVisit_Continue;
+}
+
+/* A name used in the definition that only exists inside the function
+ * (a local enum constant in an array size, a local variable in typeof)? */
+static enum CXChildVisitResult names_local(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    if (clang_getCursorKind(c) == CXCursor_DeclRefExpr) {
+        CXCursor r = clang_getCursorReferenced(c);
+        for (CXCursor p = clang_getCursorSemanticParent(r); !clang_Cursor_isNull(p) &&
+                                                            !clang_isTranslationUnit(clang_getCursorKind(p));
+             p = clang_getCursorSemanticParent(p))
+            if (clang_getCursorKind(p) == CXCursor_FunctionDecl) {
+                *(bool *)data = true;
+                return CXChildVisit_Break;
+            }
+    }
+    return CXChildVisit_Recurse;
+}
+
+const char *local_tag_name(gt_ctx *ctx, CXCursor decl)
+{
+    for (int i = 0; i < ctx->nmoved; i++)
+        if (clang_equalCursors(ctx->moved[i].decl, decl))
+            return ctx->moved[i].name;
+    if (ctx->tags_frozen || !ctx->cur_func)
+        return NULL;
+    enum CXCursorKind k = clang_getCursorKind(decl);
+    unsigned s, e;
+    if ((k != CXCursor_StructDecl && k != CXCursor_UnionDecl) || !clang_isCursorDefinition(decl) ||
+        !cursor_range(ctx, decl, &s, &e) || !range_rewritable(ctx, s, e))
+        return NULL;
+    char *tag = cx_string(clang_getCursorSpelling(decl));
+    gt_moved_tag m = { decl, NULL, ctx->cur_func, s, e };
+    m.name = xprintf("%s %s__%s%d", k == CXCursor_StructDecl ? "struct" : "union",
+                     ctx->cur_func->name, clang_Cursor_isAnonymous(decl) || !*tag ? "anon" : tag,
+                     ctx->nmoved + 1);
+    xfree(tag);
+    VEC_PUSH(ctx->moved, ctx->nmoved, ctx->capmoved, m);   /* before the members: self-reference */
+    int idx = ctx->nmoved - 1;
+    bool ok = true, local = false;
+    void *d[2] = { ctx, &ok };
+    clang_Type_visitFields(clang_getCursorType(decl), field_nameable, d);
+    clang_visitChildren(decl, names_local, &local);
+    ok &= !local;
+    if (!ok) {
+        ctx->moved[idx].name = NULL;
+        return NULL;
+    }
+    return ctx->moved[idx].name;
+}
 
 static char *with_inner(const char *base, const char *inner)
 {
     return *inner ? xprintf("%s %s", base, inner) : xstrdup(base);
 }
 
-static char *build_base(CXType t, const char *inner, bool strip)
+static char *build_base(gt_ctx *ctx, CXType t, const char *inner, bool strip)
 {
-    if (decl_is_anonymous(t))
+    if (decl_is_anonymous(t) && !decl_is_local(t))
         return NULL;
     if (decl_is_local(t)) {
         CXType u = unwrap_sugar(t);
+        if (u.kind == CXType_Record) {         /* moved to file scope, or NULL */
+            const char *tag = local_tag_name(ctx, clang_getTypeDeclaration(u));
+            if (!tag)
+                return NULL;
+            char *base = xprintf("%s%s", !strip && clang_isConstQualifiedType(t) ? "const " : "",
+                                 tag);
+            char *r = with_inner(base, inner);
+            xfree(base);
+            return r;
+        }
+        if (u.kind == CXType_Enum)             /* its integer type: values convert */
+            return build(ctx, clang_getEnumDeclIntegerType(clang_getTypeDeclaration(u)), inner,
+                         strip);
         if (u.kind != CXType_Typedef)
             return NULL;
         CXType c = clang_getCanonicalType(t);
         if (c.kind == CXType_Typedef)
             return NULL;
-        return build(c, inner, strip);
+        return build(ctx, c, inner, strip);
     }
     char *sp = cx_string(clang_getTypeSpelling(t));
     if (strstr(sp, "(unnamed") || strstr(sp, "(anonymous")) {
@@ -115,7 +197,7 @@ static char *build_base(CXType t, const char *inner, bool strip)
     return r;
 }
 
-static char *build(CXType t, const char *inner, bool strip)
+static char *build(gt_ctx *ctx, CXType t, const char *inner, bool strip)
 {
     char *r = NULL, *in2 = NULL;
     switch (t.kind) {
@@ -131,16 +213,16 @@ static char *build(CXType t, const char *inner, bool strip)
             xfree(in2);
             in2 = p;
         }
-        r = build(pt, in2, false);
+        r = build(ctx, pt, in2, false);
         break;
     }
     case CXType_ConstantArray:
         in2 = xprintf("%s[%lld]", inner, clang_getArraySize(t));
-        r = build(clang_getArrayElementType(t), in2, strip);
+        r = build(ctx, clang_getArrayElementType(t), in2, strip);
         break;
     case CXType_IncompleteArray:
         in2 = xprintf("%s[]", inner);
-        r = build(clang_getArrayElementType(t), in2, strip);
+        r = build(ctx, clang_getArrayElementType(t), in2, strip);
         break;
     case CXType_VariableArray:
     case CXType_DependentSizedArray:
@@ -150,7 +232,7 @@ static char *build(CXType t, const char *inner, bool strip)
         sb_printf(&b, "%s(", inner);
         int n = clang_getNumArgTypes(t);
         for (int i = 0; i < n; i++) {
-            char *a = build(clang_getArgType(t, (unsigned)i), "", false);
+            char *a = build(ctx, clang_getArgType(t, (unsigned)i), "", false);
             if (!a) {
                 xfree(sb_take(&b));
                 return NULL;
@@ -164,19 +246,19 @@ static char *build(CXType t, const char *inner, bool strip)
             sb_put(&b, "void");
         sb_put(&b, ")");
         in2 = sb_take(&b);
-        r = build(clang_getResultType(t), in2, false);
+        r = build(ctx, clang_getResultType(t), in2, false);
         break;
     }
     case CXType_FunctionNoProto:
         in2 = xprintf("%s()", inner);
-        r = build(clang_getResultType(t), in2, false);
+        r = build(ctx, clang_getResultType(t), in2, false);
         break;
     case CXType_Unexposed:
     case CXType_Auto: {
         CXType c = clang_getCanonicalType(t);
         if (c.kind == t.kind)
             return NULL;
-        return build(c, inner, strip);
+        return build(ctx, c, inner, strip);
     }
     case CXType_Elaborated:
     case CXType_Typedef: {
@@ -185,11 +267,11 @@ static char *build(CXType t, const char *inner, bool strip)
         bool is_typeof = strstr(sp, "typeof") != NULL;
         xfree(sp);
         if (is_typeof)
-            return build(clang_getCanonicalType(t), inner, strip);
-        return build_base(t, inner, strip);
+            return build(ctx, clang_getCanonicalType(t), inner, strip);
+        return build_base(ctx, t, inner, strip);
     }
     default:
-        return build_base(t, inner, strip);
+        return build_base(ctx, t, inner, strip);
     }
     xfree(in2);
     return r;
@@ -197,7 +279,6 @@ static char *build(CXType t, const char *inner, bool strip)
 
 char *type_decl(gt_ctx *ctx, CXType t, const char *name, bool strip, bool param_adjust)
 {
-    (void)ctx;
     if (param_adjust) {
         CXType c = clang_getCanonicalType(t);
         if (c.kind == CXType_ConstantArray || c.kind == CXType_IncompleteArray ||
@@ -210,18 +291,18 @@ char *type_decl(gt_ctx *ctx, CXType t, const char *name, bool strip, bool param_
                 xfree(in);
                 in = p;
             }
-            char *r = build(elem, in, false);
+            char *r = build(ctx, elem, in, false);
             xfree(in);
             return r;
         }
         if (c.kind == CXType_FunctionProto || c.kind == CXType_FunctionNoProto) {
             char *in = xprintf("(*%s)", name);
-            char *r = build(t, in, false);
+            char *r = build(ctx, t, in, false);
             xfree(in);
             return r;
         }
     }
-    return build(t, name, strip);
+    return build(ctx, t, name, strip);
 }
 
 char *type_name(gt_ctx *ctx, CXType t, bool strip) { return type_decl(ctx, t, "", strip, false); }

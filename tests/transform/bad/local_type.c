@@ -1,7 +1,8 @@
 #include <gosched.h>
 GO_FUNC int f(void)
 {
-    struct local { int a; } s = { 1 };  // expect-error: 4:29: cannot be named outside the function
+    enum { N = 4 };
+    struct local { int a[N]; } s = { { 1 } };  // expect-error: 5:32: cannot be named outside the function
     go_yield();
-    return s.a;
+    return s.a[0];
 }
