@@ -16,7 +16,9 @@
  * go__world_freeze, every G that is not RUNNING stays put — readied,
  * spawned or yielding Gs included, since any M that picks one up freezes —
  * and Gs that are RUNNING can only stop (park, yield, exit), never start.
- * An M pays one relaxed load of a read-mostly word per G it runs.
+ * An M pays one load of a read-mostly word per G it runs; the load
+ * acquires, so that what a dumper read before its thaw (a release) happens
+ * before the M writes the G's fields (a plain load on x86).
  *
  * The Gs running at the freeze are waited for, up to wait_ns: they reach
  * their next switch within microseconds unless they compute without
@@ -134,5 +136,5 @@ void go__freeze_point(go_g *g)
             go__futex_wait(&go__freezing.n, f);
         atomic_store_explicit(&g->status, GO_G_RUNNING, memory_order_relaxed);
         atomic_signal_fence(memory_order_seq_cst);
-    } while (atomic_load_explicit(&go__freezing.n, memory_order_relaxed));
+    } while (atomic_load_explicit(&go__freezing.n, memory_order_acquire));
 }

@@ -616,7 +616,7 @@ static void execute(go_m *m, go_g *g)
     GO__COUNT(p->count.switches);
     atomic_store_explicit(&g->status, GO_G_RUNNING, memory_order_relaxed);
     atomic_signal_fence(memory_order_seq_cst);   /* the store, then the load (freeze.c) */
-    if (GO__UNLIKELY(atomic_load_explicit(&go__freezing.n, memory_order_relaxed)))
+    if (GO__UNLIKELY(atomic_load_explicit(&go__freezing.n, memory_order_acquire)))
         go__freeze_point(g);
     go__curg_tls = g;
     errno = g->saved_errno;

@@ -6,6 +6,8 @@
 #define _GNU_SOURCE
 #include <check.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -164,6 +166,32 @@ static int desc_parent__resume(go_frame *f)
 }
 static const go_func_info desc_parent__info = GO_FUNC_INFO(desc_parent__resume, struct desc_parent);
 
+struct sleeper {
+    go_frame hdr;
+};
+static int sleeper__resume(go_frame *f)
+{
+    struct sleeper *fr = (struct sleeper *)f;
+    GO_BEGIN(fr);
+    GO_AWAIT(fr, go_sleep__begin(3600 * 1000000000LL));   /* SLEEP_LINE */
+    GO_END(fr);
+}
+static const go_func_info sleeper__info = GO_FUNC_INFO(sleeper__resume, struct sleeper);
+
+static int quiet_pipe[2];   /* nothing is ever written */
+
+struct io_waiter {
+    go_frame hdr;
+};
+static int io_waiter__resume(go_frame *f)
+{
+    struct io_waiter *fr = (struct io_waiter *)f;
+    GO_BEGIN(fr);
+    GO_AWAIT(fr, go_fd_wait__begin(quiet_pipe[0], POLLIN, -1));   /* IO_LINE */
+    GO_END(fr);
+}
+static const go_func_info io_waiter__info = GO_FUNC_INFO(io_waiter__resume, struct io_waiter);
+
 struct spinner {
     go_frame hdr;
 };
@@ -177,7 +205,7 @@ static int spinner__resume(go_frame *f)
 }
 static const go_func_info spinner__info = GO_FUNC_INFO(spinner__resume, struct spinner);
 
-enum { N_BLOCKED = 6 };
+enum { N_BLOCKED = 6, N_BLOCKED_SIGQUIT = 8 };
 
 struct scene_main {
     go_frame hdr;
@@ -201,9 +229,13 @@ static int scene_main__resume(go_frame *f)
     go_spawn(go_frame_alloc(&locker__info));                     /* 5 */
     go_spawn(go_frame_alloc(&waiter__info));                     /* 6 */
     go_spawn(go_frame_alloc(&desc_parent__info));                /* 7 */
-    if (fr->sigquit)
-        go_spawn(go_frame_alloc(&spinner__info));                /* 8 */
-    while (go_stats().parks < N_BLOCKED)
+    if (fr->sigquit) {
+        go_spawn(go_frame_alloc(&sleeper__info));                /* 8 */
+        pipe2(quiet_pipe, O_NONBLOCK | O_CLOEXEC);
+        go_spawn(go_frame_alloc(&io_waiter__info));              /* 9 */
+        go_spawn(go_frame_alloc(&spinner__info));                /* 10 */
+    }
+    while (go_stats().parks < (fr->sigquit ? N_BLOCKED_SIGQUIT : N_BLOCKED))
         GO_AWAIT(fr, go_yield__begin());
     if (fr->sigquit)
         kill(getpid(), SIGQUIT);
@@ -254,8 +286,13 @@ START_TEST(sigquit_dumps_every_goroutine_and_exits_2)
     death_run(sigquit_child, &d);
     char blocks[4096], want[8192];
     scene_blocks(blocks, sizeof blocks);
-    snprintf(want, sizeof want, "SIGQUIT: quit\n\n%s\ngoroutine 8 [runnable]:\n\tspinner() at %s:%d\n",
-             blocks, __FILE__, line_of("SPIN_LINE"));
+    snprintf(want, sizeof want,
+             "SIGQUIT: quit\n\n%s\n"
+             "goroutine 8 [sleep]:\n\tsleeper() at %s:%d\n\n"
+             "goroutine 9 [IO wait]:\n\tio_waiter() at %s:%d\n\n"
+             "goroutine 10 [runnable]:\n\tspinner() at %s:%d\n",
+             blocks, __FILE__, line_of("SLEEP_LINE"), __FILE__, line_of("IO_LINE"), __FILE__,
+             line_of("SPIN_LINE"));
     ck_assert_msg(strcmp(d.err, want) == 0, "want\n%s\ngot\n%s", want, d.err);
     ck_assert_int_eq(death_exit_code(&d), 2);
 }
