@@ -91,7 +91,9 @@ go_g *go__g_alloc(go_p *p)
         return g_new(p);
     p->gfree = g->schedlink;
     p->ngfree--;
+    go_gext *ext = g->ext;   /* kept with the G: made once per slot at most */
     memset(g, 0, sizeof *g);
+    g->ext = ext;
     return g;
 }
 
@@ -258,6 +260,8 @@ void go__alloc_shutdown(void)
             s->next = abandoned;
             abandoned = s;
         } else {
+            for (int i = 0; i < GO_GSLAB_N; i++)
+                free(s->slots[i].g.ext);
             free(s);
         }
         s = next;

@@ -57,8 +57,16 @@ typedef struct go_io {
     uint8_t op;                  /* what to redo (io.c) */
     uint8_t interest;            /* POLLIN / POLLOUT bits waited for */
     bool timed_out;              /* go_fd_wait: the deadline passed */
-    bool has_deadline;           /* go_fd_wait: g->timer holds the deadline */
+    bool has_deadline;           /* go_fd_wait: the G's timer holds the deadline */
 } go_io;
+
+/* What only goroutines that sleep, select with a timeout or wait on fds
+ * need: made on a G's first such operation (go__g_ext) and kept with the G
+ * when it is reused, so that other goroutines do not pay for it. */
+typedef struct go_gext {
+    go_timer timer;              /* go_sleep, select and fd deadlines */
+    go_io io;                    /* go_read & co. while the fd is not ready */
+} go_gext;
 
 typedef struct go_g go_g;
 struct go_g {
@@ -90,8 +98,7 @@ struct go_g {
     go_case *select_cases;       /* select in progress: its cases */
     int select_n;
 
-    go_timer timer;              /* go_sleep, select and fd deadlines */
-    go_io io;                    /* go_read & co. while the fd is not ready */
+    go_gext *ext;                /* timer and fd state, NULL until first needed */
 };
 
 /* Current goroutine of this thread, NULL on a plain thread or between Gs. */
@@ -172,6 +179,13 @@ static inline go__waiter *go__waitq_pop(go__waitq *q)
  * if queued and returns once no f of t is running: true when it dequeued. */
 void go__timer_start(go_timer *t);
 bool go__timer_stop(go_timer *t);
+
+/* g's extension (the current G's), made on first use. */
+go_gext *go__g_ext_make(go_g *g);
+static inline go_gext *go__g_ext(go_g *g)
+{
+    return __builtin_expect(g->ext != NULL, 1) ? g->ext : go__g_ext_make(g);
+}
 
 /* Block a plain thread until go__wake(w) or `deadline` (go__nanotime);
  * false on timeout (w may still be woken later). */

@@ -3,14 +3,14 @@
  * answering EAGAIN (Go's internal/poll over runtime/netpoll.go).
  *
  * An operation tries its syscall at once.  When the fd is not ready, the
- * arguments go into g->io, the goroutine parks ("IO wait") and its unlockf
+ * arguments go into g->ext->io, the goroutine parks ("IO wait") and its unlockf
  * queues it on the fd's record and arms epoll (netpoll.c).  When the
  * netpoller readies it, g->retry redoes the syscall before the frame
  * resumes — the frame never calls again — and parks once more on EAGAIN.
  * The outcome is go__result() and, for -1, the goroutine's own errno.
  *
  * Invariants:
- *   - g->io is written by the goroutine before it parks and read by the
+ *   - g->ext->io is written by the goroutine before it parks and read by the
  *     netpoller only while the goroutine is queued on the fd;
  *   - go_fd_wait's deadline timer is stopped before the operation returns,
  *     so no deadline of a finished operation fires later.
@@ -105,7 +105,7 @@ static bool io_try(go_io *io, intptr_t *res)
 
 static bool io_deadline_passed(go_g *g)
 {
-    return g->io.has_deadline && go__nanotime() >= g->timer.when;
+    return g->ext->io.has_deadline && go__nanotime() >= g->ext->timer.when;
 }
 
 static bool io_retry(go_g *g);
@@ -119,7 +119,7 @@ static void io_park(go_g *g)
 /* g->retry: the netpoller, a deadline or a close readied g. */
 static bool io_retry(go_g *g)
 {
-    go_io *io = &g->io;
+    go_io *io = &g->ext->io;
     intptr_t res;
     if (io->err) {
         res = -1;
@@ -133,7 +133,7 @@ static bool io_retry(go_g *g)
     }
     if (io->has_deadline) {
         int saved = errno;
-        go__timer_stop(&g->timer);
+        go__timer_stop(&g->ext->timer);
         errno = saved;
     }
     g->result = res;
@@ -144,12 +144,12 @@ static bool io_retry(go_g *g)
 static int io_begin(go_g *g, go_io io)
 {
     io.gen = go__netpoll_gen(io.fd);   /* before the try: a close after it is seen */
-    g->io = io;
     intptr_t res;
-    if (io_try(&g->io, &res)) {
+    if (io_try(&io, &res)) {
         g->result = res;
         return GO_READY;
     }
+    go__g_ext(g)->io = io;
     go__netpoll_init();
     io_park(g);
     return GO_WAIT;
@@ -230,7 +230,8 @@ int go_connect__begin(int fd, const struct sockaddr *addr, socklen_t addrlen)
         g->result = res;
         return GO_READY;
     }
-    g->io = (go_io){ .op = IO_CONNECT, .fd = fd, .gen = gen, .interest = io_interest(POLLOUT) };
+    go__g_ext(g)->io = (go_io){ .op = IO_CONNECT, .fd = fd, .gen = gen,
+                                .interest = io_interest(POLLOUT) };
     go__netpoll_init();
     io_park(g);
     return GO_WAIT;
@@ -260,19 +261,20 @@ int go_fd_wait__begin(int fd, int events, int64_t timeout_ns)
         g->result = 0;
         return GO_READY;
     }
-    g->io = io;
+    go_gext *x = go__g_ext(g);
+    x->io = io;
     go__netpoll_init();
     if (timeout_ns > 0) {
         /* Started while g still runs: the deadline only readies g once it
          * is queued on the fd, and go__netpoll_park_commit checks
          * timed_out under the fd's lock. */
         int64_t now = go__nanotime();
-        g->io.has_deadline = true;
-        g->timer.f = go__netpoll_deadline;
-        g->timer.arg = g;
-        g->timer.period = 0;
-        g->timer.when = timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
-        go__timer_start(&g->timer);
+        x->io.has_deadline = true;
+        x->timer.f = go__netpoll_deadline;
+        x->timer.arg = g;
+        x->timer.period = 0;
+        x->timer.when = timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
+        go__timer_start(&x->timer);
     }
     io_park(g);
     return GO_WAIT;

@@ -4,7 +4,7 @@
  * Each fd a goroutine has waited on has a record (go_pollfd), found by fd
  * number in a two-level table that only grows during a run.  A goroutine
  * that must wait links its g->wait into the record's queue with the
- * directions it waits for (g->io.interest), and the fd is armed in epoll
+ * directions it waits for (g->ext->io.interest), and the fd is armed in epoll
  * EPOLLONESHOT for the union of its waiters' directions: one epoll_ctl per
  * wait, and no registration survives a plain close() of the fd, so a reused
  * fd number never inherits a stale one (a record does not need to know
@@ -14,7 +14,7 @@
  *
  * Invariants:
  *   - a record's queue, and the arming of its fd, change only under its
- *     lock; g->io.timed_out is written under it;
+ *     lock; g->ext->io.timed_out is written under it;
  *   - a goroutine is queued (and counted in `waiters`) only while WAITING:
  *     it is queued by its unlockf, after it left the CPU;
  *   - `gen` counts go_fd_close calls: a goroutine whose operation began
@@ -128,7 +128,7 @@ static uint32_t pollfd_interest(go_pollfd *pd)
 {
     uint32_t interest = 0;
     for (go__waiter *w = pd->waiters.first; w; w = w->next)
-        interest |= w->g->io.interest;
+        interest |= w->g->ext->io.interest;
     return interest;
 }
 
@@ -157,25 +157,25 @@ void go__netpoll_park_commit(void *arg)
 {
     go_g *g = arg;
     int saved = errno;
-    go_pollfd *pd = pollfd_get(g->io.fd);
+    go_pollfd *pd = pollfd_get(g->ext->io.fd);
     bool ready_now = true;
     if (!pd) {
-        g->io.err = EBADF;
+        g->ext->io.err = EBADF;
     } else {
         go__lock_acquire(&pd->lock);
-        if (atomic_load_explicit(&pd->gen, memory_order_relaxed) != g->io.gen) {
-            g->io.err = EBADF;
-        } else if (!g->io.timed_out) {
+        if (atomic_load_explicit(&pd->gen, memory_order_relaxed) != g->ext->io.gen) {
+            g->ext->io.err = EBADF;
+        } else if (!g->ext->io.timed_out) {
             g->wait.g = g;
             g->wait.is_select = false;
             go__waitq_push(&pd->waiters, &g->wait);
             atomic_fetch_add_explicit(&go__poller.waiters, 1, memory_order_relaxed);
-            int err = pollfd_arm(g->io.fd, pollfd_interest(pd));
+            int err = pollfd_arm(g->ext->io.fd, pollfd_interest(pd));
             ready_now = err != 0;
             if (ready_now) {
                 pollfd_unqueue(pd, g);
                 if (err != EPERM)   /* EPERM: epoll cannot watch it (a file): always ready */
-                    g->io.err = err;
+                    g->ext->io.err = err;
             }
         }
         go__lock_release(&pd->lock);
@@ -189,11 +189,11 @@ void go__netpoll_deadline(void *arg, int64_t now)
 {
     (void)now;
     go_g *g = arg;
-    go_pollfd *pd = pollfd_find(g->io.fd);
+    go_pollfd *pd = pollfd_find(g->ext->io.fd);
     if (!pd)
         return;
     go__lock_acquire(&pd->lock);
-    g->io.timed_out = true;
+    g->ext->io.timed_out = true;
     bool queued = pollfd_queued(pd, &g->wait);
     if (queued)
         pollfd_unqueue(pd, g);
@@ -213,7 +213,7 @@ int go__netpoll_close(int fd)
     go__waiter *w;
     while ((w = pd->waiters.first)) {
         pollfd_unqueue(pd, w->g);
-        w->g->io.err = EBADF;
+        w->g->ext->io.err = EBADF;
         w->g->schedlink = NULL;
         *tail = w->g;
         tail = &w->g->schedlink;
@@ -249,7 +249,7 @@ static go_g **pollfd_ready(int fd, uint32_t events, go_g **tail)
     for (go__waiter *w = pd->waiters.first, *next; w; w = next) {
         next = w->next;
         go_g *g = w->g;
-        if (!(g->io.interest & got))
+        if (!(g->ext->io.interest & got))
             continue;
         pollfd_unqueue(pd, g);
         g->schedlink = NULL;

@@ -600,8 +600,8 @@ static void goexit(go_p *p, go_g *g, go_frame *root)
     }
     if (root->flags & GO_FRAME_HEAP)
         go_frame_free(root);
-    if (GO__UNLIKELY(atomic_load_explicit(&g->timer.running, memory_order_relaxed)))
-        go__timer_stop(&g->timer);   /* the f that readied g may still be returning */
+    if (g->ext && GO__UNLIKELY(atomic_load_explicit(&g->ext->timer.running, memory_order_relaxed)))
+        go__timer_stop(&g->ext->timer);   /* the f that readied g may still be returning */
     g->top = NULL;
     atomic_store_explicit(&g->status, GO_G_DEAD, memory_order_relaxed);
     go__g_free(p, g);
@@ -676,6 +676,9 @@ static void *mstart(void *arg)
     m->nextp = NULL;
     acquirep(m, p);
     schedule(m);
+    go__lock_acquire(&go__sched.lock);
+    m->preempt = NULL;   /* its thread-local flag goes with the thread */
+    go__lock_release(&go__sched.lock);
     go__m_tls = NULL;
     return NULL;
 }

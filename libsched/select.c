@@ -282,13 +282,13 @@ static void select_timeout_fire(void *arg, int64_t now)
 static void select_timeout_park_unlock(void *arg)
 {
     go_g *g = arg;
-    go__timer_start(&g->timer);
+    go__timer_start(&g->ext->timer);
     select_unlock(g->select_cases, g->select_n);
 }
 
 static bool select_timeout_wakeup(go_g *g)
 {
-    go__timer_stop(&g->timer);   /* returns once a losing timer is done with g */
+    go__timer_stop(&g->ext->timer);   /* returns once a losing timer is done with g */
     select_finish(g->select_cases, g->select_n, (int)g->result);
     return true;
 }
@@ -306,14 +306,15 @@ int go_select_timeout__begin(go_case *cases, int n, int64_t ns)
         return GO_READY;
     }
     int64_t now = go__nanotime();
+    go_timer *t = &go__g_ext(g)->timer;
     atomic_store_explicit(&g->select_done, 0, memory_order_relaxed);
     g->select_cases = cases;
     g->select_n = n;
     g->retry = select_timeout_wakeup;
-    g->timer.f = select_timeout_fire;
-    g->timer.arg = g;
-    g->timer.period = 0;
-    g->timer.when = ns > INT64_MAX - now ? INT64_MAX : now + ns;
+    t->f = select_timeout_fire;
+    t->arg = g;
+    t->period = 0;
+    t->when = ns > INT64_MAX - now ? INT64_MAX : now + ns;
     select_enqueue(cases, n, g, NULL);
     go__park("select", select_timeout_park_unlock, g);
     return GO_WAIT;

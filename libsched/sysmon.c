@@ -20,7 +20,8 @@
  *
  * Invariants: sysmon's per-P observations (struct sysmon_p) are its own;
  * it reads P fields owned by other Ms only through atomic loads (status,
- * schedtick, syscalltick, m).
+ * schedtick, syscalltick, m); m->preempt is set before the M takes a P and
+ * cleared, under sched.lock, before its thread exits.
  */
 #include <errno.h>
 #include <linux/futex.h>
@@ -74,11 +75,15 @@ void go_preempt__begin(void)
     g->result = 0;
 }
 
+/* Under sched.lock: an M that exits clears m->preempt under it first, so
+ * the flag written is never in the thread-local storage of a thread gone. */
 void go__preemptone(go_p *p)
 {
+    go__lock_acquire(&go__sched.lock);
     go_m *m = __atomic_load_n(&p->m, __ATOMIC_ACQUIRE);
     if (m && m->preempt)
         __atomic_store_n(m->preempt, 1, __ATOMIC_RELAXED);
+    go__lock_release(&go__sched.lock);
 }
 
 /* ---- sleeping and waking ------------------------------------------------------ */

@@ -1,7 +1,7 @@
 /* time.c — the clock and the time API: go_now, go_sleep, go_after, tickers
  * (Go's time.Sleep, time.After and time.Ticker on runtime timers).
  *
- * go_sleep parks the goroutine and queues g->timer from its unlockf, so the
+ * go_sleep parks the goroutine and queues its timer from its unlockf, so the
  * timer can only fire once the goroutine is off the CPU; the timer readies
  * it at the tail of the run queue (a batch of expired sleepers then runs
  * in deadline order).  go_after and tickers send the firing time, without
@@ -79,7 +79,7 @@ static void sleep_fire(void *g, int64_t now)
 
 static void sleep_park_commit(void *g)
 {
-    go__timer_start(&((go_g *)g)->timer);
+    go__timer_start(&((go_g *)g)->ext->timer);
 }
 
 int go_sleep__begin(int64_t ns)
@@ -88,10 +88,11 @@ int go_sleep__begin(int64_t ns)
     g->result = 0;
     if (ns <= 0)
         return GO_READY;
-    g->timer.f = sleep_fire;
-    g->timer.arg = g;
-    g->timer.period = 0;
-    g->timer.when = deadline_after(ns);
+    go_timer *t = &go__g_ext(g)->timer;
+    t->f = sleep_fire;
+    t->arg = g;
+    t->period = 0;
+    t->when = deadline_after(ns);
     go__park("sleep", sleep_park_commit, g);
     return GO_WAIT;
 }

@@ -98,6 +98,14 @@ static void heap_remove(go_timers *ts, uint32_t i)
 
 /* ---- starting and stopping ------------------------------------------------- */
 
+go_gext *go__g_ext_make(go_g *g)
+{
+    g->ext = calloc(1, sizeof *g->ext);
+    if (!g->ext)
+        go__fatal("out of memory allocating a goroutine's timer");
+    return g->ext;
+}
+
 void go__timer_start(go_timer *t)
 {
     go_p *p = go__curp();

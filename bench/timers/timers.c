@@ -33,7 +33,7 @@ static int sleeper__resume(go_frame *f)
     struct sleeper *fr = (struct sleeper *)f;
     GO_BEGIN(fr);
     GO_AWAIT(fr, go_sleep__begin(fr->ns));
-    fr->b->late[fr->i] = go_now() - go__curg()->timer.when;
+    fr->b->late[fr->i] = go_now() - go__curg()->ext->timer.when;
     atomic_fetch_add_explicit(&fr->b->woke, 1, memory_order_relaxed);
     go_wg_done(&fr->b->wg);
     GO_END(fr);

@@ -110,7 +110,7 @@ static int sleeper__resume(go_frame *f)
     {
         int64_t now = go_now();
         struct order *o = fr->o;
-        o->deadline[fr->idx] = go__curg()->timer.when;
+        o->deadline[fr->idx] = go__curg()->ext->timer.when;
         o->late[fr->idx] = now - o->deadline[fr->idx];
         o->woke[atomic_fetch_add(&o->seq, 1)] = fr->idx;
         go_wg_done(&o->wg);
