@@ -125,11 +125,19 @@ const char *local_tag_name(gt_ctx *ctx, CXCursor decl)
     if ((k != CXCursor_StructDecl && k != CXCursor_UnionDecl) || !clang_isCursorDefinition(decl) ||
         !cursor_range(ctx, decl, &s, &e) || !range_rewritable(ctx, s, e))
         return NULL;
+    /* anonymous when '{' follows the keyword (libclang 16+ would spell an
+     * anonymous struct by its typedef name) */
+    const char *t = ctx->src.text;
+    unsigned k2 = s;
+    while (k2 < e && t[k2] != ' ' && t[k2] != '\t' && t[k2] != '\n' && t[k2] != '{')
+        k2++;
+    while (k2 < e && (t[k2] == ' ' || t[k2] == '\t' || t[k2] == '\n' || t[k2] == '\r'))
+        k2++;
+    bool anonymous = k2 >= e || t[k2] == '{';
     char *tag = cx_string(clang_getCursorSpelling(decl));
     gt_moved_tag m = { decl, NULL, ctx->cur_func, s, e };
     m.name = xprintf("%s %s__%s%d", k == CXCursor_StructDecl ? "struct" : "union",
-                     ctx->cur_func->name, clang_Cursor_isAnonymous(decl) || !*tag ? "anon" : tag,
-                     ctx->nmoved + 1);
+                     ctx->cur_func->name, anonymous || !*tag ? "anon" : tag, ctx->nmoved + 1);
     xfree(tag);
     VEC_PUSH(ctx->moved, ctx->nmoved, ctx->capmoved, m);   /* before the members: self-reference */
     int idx = ctx->nmoved - 1;
