@@ -150,7 +150,12 @@ static int pollfd_arm(int fd, uint32_t interest)
 static void pollfd_unqueue(go_pollfd *pd, go_g *g)
 {
     go__waitq_remove(&pd->waiters, &g->wait);
-    atomic_fetch_sub_explicit(&go__poller.waiters, 1, memory_order_relaxed);
+    /* The last fd waiter gone (closed, timed out) while an M sleeps in
+     * epoll_wait for nothing else: wake it, so that it goes idle the
+     * ordinary way (and the deadlock check sees it). */
+    if (atomic_fetch_sub_explicit(&go__poller.waiters, 1, memory_order_relaxed) == 1 &&
+        atomic_load(&go__poller.lastpoll) == 0 && atomic_load(&go__poller.poll_until) == 0)
+        go__netpoll_break();
 }
 
 void go__netpoll_park_commit(void *arg)

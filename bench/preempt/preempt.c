@@ -18,12 +18,13 @@
  *            without it: the countdown docs/abi.md recommends for loops
  *            without calls).
  * Each variant runs `rounds` times (default 5); the fastest counts.  check
- * folds the loops' results together (every lowering computes the same).
- * Metrics: chain_pct and sum_pct, the overhead of the check in the spill
- * lowering, in percent of plain; frame_*_pct and strip_*_pct, the same for
- * the frame and strip lowerings; the ns per iteration of each variant.
+ * is n when every lowering computed the same result as plain, else 0.
+ * Metrics: chain_ratio and sum_ratio, the time with the check in the spill
+ * lowering over the time without (1.00: free); frame_*_ratio and
+ * strip_*_ratio, the same for the frame and strip lowerings; the ns per
+ * iteration of each variant.
  *
- *     bench=preempt procs=<P> n=<iterations> check=<x> chain_pct=<a> sum_pct=<b> ...
+ *     bench=preempt procs=<P> n=<iterations> check=<n> chain_ratio=<a> sum_ratio=<b> ...
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -112,7 +113,7 @@ struct app {
     uint64_t n;
     int rounds, r, k;
     int64_t t0, best[NVARIANTS];
-    uint64_t check;
+    uint64_t result[NVARIANTS];
     uint32_t *v;
     struct loop child;
 };
@@ -132,16 +133,21 @@ static int app__resume(go_frame *f)
                 if (fr->r == 0 || t < fr->best[fr->k])
                     fr->best[fr->k] = t;
             }
-            fr->check += fr->child.x;
+            fr->result[fr->k] = fr->child.x;
         }
-#define PCT(k, base) (100.0 * (double)(fr->best[k] - fr->best[base]) / (double)fr->best[base])
+    uint64_t check = fr->n;
+    for (int k = 0; k < NVARIANTS; k++)
+        if (fr->result[k] != fr->result[k < NVARIANTS / 2 ? 0 : NVARIANTS / 2])
+            check = 0;
+#define RATIO(k, base) ((double)fr->best[k] / (double)fr->best[base])
 #define NS(k) ((double)fr->best[k] / (double)fr->n)
-    printf("bench=preempt procs=%d n=%" PRIu64 " check=%" PRIu64 " chain_pct=%.1f sum_pct=%.1f "
-           "frame_chain_pct=%.1f frame_sum_pct=%.1f strip_chain_pct=%.1f strip_sum_pct=%.1f "
-           "chain_ns=%.3f chain_frame_ns=%.3f chain_spill_ns=%.3f chain_strip_ns=%.3f "
-           "sum_ns=%.3f sum_frame_ns=%.3f sum_spill_ns=%.3f sum_strip_ns=%.3f\n",
-           go_procs(), fr->n, fr->check, PCT(2, 0), PCT(6, 4), PCT(1, 0), PCT(5, 4), PCT(3, 0),
-           PCT(7, 4), NS(0), NS(1), NS(2), NS(3), NS(4), NS(5), NS(6), NS(7));
+    printf("bench=preempt procs=%d n=%" PRIu64 " check=%" PRIu64 " chain_ratio=%.3f "
+           "sum_ratio=%.3f frame_chain_ratio=%.3f frame_sum_ratio=%.3f strip_chain_ratio=%.3f "
+           "strip_sum_ratio=%.3f chain_ns=%.3f chain_frame_ns=%.3f chain_spill_ns=%.3f "
+           "chain_strip_ns=%.3f sum_ns=%.3f sum_frame_ns=%.3f sum_spill_ns=%.3f "
+           "sum_strip_ns=%.3f\n",
+           go_procs(), fr->n, check, RATIO(2, 0), RATIO(6, 4), RATIO(1, 0), RATIO(5, 4),
+           RATIO(3, 0), RATIO(7, 4), NS(0), NS(1), NS(2), NS(3), NS(4), NS(5), NS(6), NS(7));
     GO_END(fr);
 }
 static const go_func_info app__info = GO_FUNC_INFO(app__resume, struct app);

@@ -22,6 +22,8 @@
 
 #include <gosched.h>
 
+#include "death.h"
+
 #ifdef GOSCHED_TEST_TSAN
 #define SCALE(n, tsan) (tsan)
 #else
@@ -634,6 +636,71 @@ START_TEST(fd_waiter_is_not_deadlocked)
 }
 END_TEST
 
+/* After go_fd_close woke the last fd waiter, a real deadlock is still
+ * reported: the M that slept in epoll_wait for that fd goes idle.  Main
+ * yields for 20 ms meanwhile, so that with two Ps or more the reader's
+ * M is the one in epoll_wait when main closes the fd. */
+struct dead_reader {
+    go_frame hdr;
+    int fd;
+    go_chan *never;
+    char c;
+};
+static int dead_reader__resume(go_frame *f)
+{
+    struct dead_reader *fr = (struct dead_reader *)f;
+    GO_BEGIN(fr);
+    GO_AWAIT(fr, go_read__begin(fr->fd, &fr->c, 1));   /* -1, EBADF */
+    GO_AWAIT(fr, go_recv__begin(fr->never, NULL));     /* for ever */
+    GO_END(fr);
+}
+static const go_func_info dead_reader__info = GO_FUNC_INFO(dead_reader__resume, struct dead_reader);
+
+struct dead_main {
+    go_frame hdr;
+    int ret;
+    int fd;
+    go_chan *never;
+    int64_t t0;
+};
+static int dead_main__resume(go_frame *f)
+{
+    struct dead_main *fr = (struct dead_main *)f;
+    GO_BEGIN(fr);
+    fr->never = go_chan_make(sizeof(int), 0);
+    {
+        struct dead_reader *r = go_frame_alloc(&dead_reader__info);
+        r->fd = fr->fd;
+        r->never = fr->never;
+        go_spawn(&r->hdr);
+    }
+    for (fr->t0 = go_now(); go_now() - fr->t0 < 20 * MS;)
+        GO_AWAIT(fr, go_yield__begin());
+    go_fd_close(fr->fd);
+    GO_AWAIT(fr, go_recv__begin(fr->never, NULL));     /* for ever */
+    GO_END(fr);
+}
+static const go_func_info dead_main__info = GO_FUNC_INFO(dead_main__resume, struct dead_main);
+
+static void close_then_deadlock(void)
+{
+    alarm(20);   /* a hang instead of the report ends here */
+    int sv[2];
+    nonblocking_pair(sv);
+    struct dead_main *m = go_frame_alloc(&dead_main__info);
+    m->fd = sv[0];
+    go_run_main(&m->hdr, &m->ret);
+}
+
+START_TEST(deadlock_reported_after_last_fd_waiter_left)
+{
+    death d;
+    death_run(close_then_deadlock, &d);
+    ck_assert_int_eq(death_exit_code(&d), 2);
+    ck_assert_msg(strstr(d.err, "all goroutines are asleep - deadlock!"), "%s", d.err);
+}
+END_TEST
+
 /* ---- plain threads block in poll(2) ------------------------------------------------ */
 
 struct plain_state {
@@ -709,6 +776,7 @@ static Suite *netpoll_suite(void)
     tcase_add_test(tc, close_while_waiting);
     tcase_add_test(tc, fd_wait_ready_timeout_poll);
     tcase_add_test(tc, fd_waiter_is_not_deadlocked);
+    tcase_add_test(tc, deadlock_reported_after_last_fd_waiter_left);
     tcase_add_test(tc, plain_thread_blocks_in_poll);
     suite_add_tcase(s, tc);
     return s;
