@@ -515,6 +515,51 @@ START_TEST(plain_thread_receives_ticks)
 }
 END_TEST
 
+/* ---- goroutines abandoned asleep, then another run -------------------------------- */
+
+struct long_sleeper {
+    go_frame hdr;
+};
+static int long_sleeper__resume(go_frame *f)
+{
+    struct long_sleeper *fr = (struct long_sleeper *)f;
+    GO_BEGIN(fr);
+    GO_AWAIT(fr, go_sleep__begin(3600 * GO_SECOND));
+    GO_END(fr);
+}
+static const go_func_info long_sleeper__info = GO_FUNC_INFO(long_sleeper__resume, struct long_sleeper);
+
+struct abandon_state {
+    int64_t elapsed;
+};
+MAIN_FRAME(abandon_main, abandon_state);
+
+static int abandon_main__resume(go_frame *f)
+{
+    struct abandon_main *fr = (struct abandon_main *)f;
+    struct abandon_state *st = fr->s;
+    GO_BEGIN(fr);
+    for (int i = 0; i < 100; i++)
+        go_spawn(go_frame_alloc(&long_sleeper__info));
+    st->elapsed = go_now();
+    GO_AWAIT(fr, go_sleep__begin(5 * MS));   /* after the spawns: they are asleep */
+    st->elapsed = go_now() - st->elapsed;
+    GO_END(fr);
+}
+static const go_func_info abandon_main__info = GO_FUNC_INFO(abandon_main__resume, struct abandon_main);
+
+START_TEST(sleepers_abandoned_across_runs)
+{
+    for (int run = 0; run < 3; run++) {
+        struct abandon_state st = { 0 };
+        int64_t t0 = go_now();
+        run_main_with(&abandon_main__info, &st);
+        ck_assert_int_ge(st.elapsed, 5 * MS);
+        ck_assert_int_lt(go_now() - t0, LATE_MAX);   /* not an hour */
+    }
+}
+END_TEST
+
 /* ---- deadlock detection --------------------------------------------------------- */
 
 struct blocked_forever {
@@ -597,6 +642,7 @@ static Suite *time_suite(void)
     tcase_add_test(tc, plain_thread_sleep_and_select_timeout);
     tcase_add_test(tc, plain_thread_receives_ticks);
     tcase_add_test(tc, sleeping_is_not_deadlock);
+    tcase_add_test(tc, sleepers_abandoned_across_runs);
     suite_add_tcase(s, tc);
     return s;
 }
