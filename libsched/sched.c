@@ -858,6 +858,8 @@ void go__park(const char *reason, void (*unlockf)(void *arg), void *arg)
     go_g *g = go__curg();
     if (GO__UNLIKELY(!g))
         go__fatal("go__park outside a goroutine (%s)", reason);
+    if (GO__UNLIKELY(!go__m_tls->p))
+        go__panic_at(NULL, 0, "%s inside GO_BLOCKING: nothing may suspend there", reason);
     g->wait_reason = reason;
     g->wait_since = go__coarse_nanotime();
     g->unlockf = unlockf;
