@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { CHUNKS = 64, REPS = 5 };
+enum { CHUNKS = 64, REPS = 20 };
 
 /* The value at index i: a hash of i, in [0, 65536). */
 static int32_t value_at(size_t i) {

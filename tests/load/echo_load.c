@@ -78,6 +78,7 @@ static struct {
     struct conn *conns;
     uint64_t bytes_sent;
     const char *phase;
+    int phase_done;              /* connections through the current phase */
     uint8_t scratch[SCRATCH];
 } L = { .n = 1000, .window = 512, .msg_size = 64, .phase = "start" };
 
@@ -103,7 +104,7 @@ static void fail(const char *fmt, ...) {
 static int remaining_ms(void) {
     int64_t left = L.deadline - now_ns();
     if (left <= 0)
-        fail("time limit reached");
+        fail("time limit reached, %d of %d connections through this phase", L.phase_done, L.n);
     return (int)((left + 999999) / 1000000);
 }
 
@@ -365,7 +366,7 @@ static void open_all(int port) {
             if (evs[i].events & EPOLLOUT)
                 send_some(c);
             if ((evs[i].events & (EPOLLIN | EPOLLHUP)) && receive_some(c))
-                done++;
+                L.phase_done = ++done;
         }
     }
 }
@@ -375,6 +376,7 @@ static void open_all(int port) {
  * of the phase (rounds counted up to the end of the time, if timed). */
 static double traffic(void) {
     L.phase = "traffic";
+    L.phase_done = 0;
     int64_t start = now_ns();
     int64_t stop = L.seconds > 0 ? start + (int64_t)(L.seconds * 1e9) : INT64_MAX;
     int active = 0;
@@ -412,6 +414,7 @@ static double traffic(void) {
                 completed_in_time++;
             if (timed_out || (L.rounds > 0 && (long)c->rounds == L.rounds)) {
                 active--;
+                L.phase_done++;
                 continue;
             }
             start_round(c);
@@ -427,6 +430,7 @@ static double traffic(void) {
 /* Phase 4: half-close each connection, expect the server's EOF, close. */
 static void close_all(void) {
     L.phase = "close";
+    L.phase_done = 0;
     for (int i = 0; i < L.n; i++) {
         if (shutdown(L.conns[i].fd, SHUT_WR) < 0)
             fail("conn %d: shutdown: %s", i, strerror(errno));
@@ -450,6 +454,7 @@ static void close_all(void) {
             close(c->fd);   /* also leaves the epoll set */
             c->fd = -1;
             open--;
+            L.phase_done++;
         }
     }
 }
@@ -520,6 +525,8 @@ int main(int argc, char **argv) {
     /* SERVER [SERVER_ARGS...] 0 CONNS */
     int nargs = argc - optind;
     char **server_argv = calloc((size_t)nargs + 3, sizeof *server_argv);
+    if (!server_argv)
+        fail("out of memory");
     char conns_arg[16];
     snprintf(conns_arg, sizeof conns_arg, "%d", L.n);
     memcpy(server_argv, argv + optind, (size_t)nargs * sizeof *server_argv);
