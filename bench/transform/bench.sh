@@ -28,7 +28,8 @@ trap 'rm -rf "$work"' EXIT
 # median_ms <command...>: the median wall time of RUNS runs, in ms.
 median_ms() {
     if command -v hyperfine >/dev/null; then
-        hyperfine -N --warmup 2 --runs "$RUNS" --export-csv "$work/t.csv" "$(printf '%q ' "$@")" >/dev/null
+        hyperfine -N --style none --warmup 2 --runs "$RUNS" --export-csv "$work/t.csv" \
+            "$(printf '%q ' "$@")" >/dev/null 2>"$work/hyperfine.err" || { cat "$work/hyperfine.err" >&2; return 1; }
         awk -F, 'NR == 2 { printf "%.1f", $4 * 1000 }' "$work/t.csv"
     else
         "$@" >/dev/null

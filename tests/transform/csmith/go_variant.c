@@ -15,7 +15,8 @@
  * the rest of the text is kept byte for byte.
  *
  *   go_variant in.c -o out.c [-- compiler flags, e.g. -I/usr/include/csmith]
- * Exit status 0 on success, 1 when the input does not parse or has no main.
+ * Exit status 0 on success, 1 when the input does not parse or has no
+ * `main(void)` (csmith --no-argc).
  */
 #include <clang-c/Index.h>
 #include <stdbool.h>
@@ -196,6 +197,10 @@ static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientDa
         unsigned bs, be;
         if (clang_Cursor_isNull(body) || !extent(body, &bs, &be))
             return CXChildVisit_Continue;
+        if (clang_Cursor_getNumArguments(c) > 0) {
+            fputs("go_variant: main has parameters (generate with csmith --no-argc)\n", stderr);
+            exit(1);
+        }
         rw->has_main = true;
         add_edit(rw, s, bs, "GO_FUNC static int csmith_main(void)\n");
     } else {
