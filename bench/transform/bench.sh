@@ -34,7 +34,8 @@ median_ms() {
     else
         "$@" >/dev/null
         for ((i = 0; i < RUNS; i++)); do
-            local t0=$(date +%s%N)
+            local t0
+            t0=$(date +%s%N)
             "$@" >/dev/null
             echo $((($(date +%s%N) - t0) / 1000))
         done | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2000 }'
