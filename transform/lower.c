@@ -1011,6 +1011,12 @@ static void switch_stmt(lw *L, gt_node *n)
 static void return_stmt(lw *L, gt_node *n)
 {
     unsigned end = full_end(L, n);
+    if (strncmp(L->ctx->src.text + n->start, "return", 6) ||
+        !range_rewritable(L->ctx, n->start, end)) {
+        fail(L, n->start, "cannot lower a 'return' produced by a macro in a GO_FUNC; "
+                          "write the return statement itself in the function");
+        return;
+    }
     ob b;
     ob_init(&b, L->ctx, n->start);
     ob_gen(&b, "{ ");
