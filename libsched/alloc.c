@@ -8,12 +8,18 @@
  * abandoned goroutines outlive their run (see `abandoned`).
  *
  * Frames: size classes of 16 bytes up to 1 KiB; each class has a bounded
- * per-P free list and a global overflow list (under frame_lock).  A block of
- * class k is always malloc'ed with the class size, so blocks move freely
- * between lists, and a frame freed on a thread without a P goes back to
- * free().  Bigger frames are plain malloc/free.  A free block keeps its
- * list link in its first word.
+ * per-P free list and a global overflow list (under frame_lock).  Blocks of
+ * a class are carved from 16-KiB frame slabs (per P and class; one global
+ * carve per class, under frame_lock, for threads without a P), so a block
+ * costs its class size and nothing more, and blocks move freely between
+ * lists; a frame freed on a thread without a P goes to the global list.
+ * Frame slabs stay on the push-only list frame_slabs for the life of the
+ * process: their blocks are reused by later go_run_mains, frames of abandoned
+ * goroutines and frames a caller keeps across runs stay valid and reachable,
+ * and no block is ever given back to free().  Bigger frames are plain
+ * malloc/free.  A free block keeps its list link in its first word.
  */
+#include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,9 +27,18 @@
 
 enum { GCACHE_MAX = 64, GCACHE_BATCH = 32 };
 enum { FCACHE_MAX = 128, FCACHE_BATCH = 32 };
+enum { FSLAB_BYTES = 16384 - 32 };   /* with malloc's header, in 4 pages */
 
+typedef struct frame_slab frame_slab;
+struct frame_slab {
+    frame_slab *next;
+    alignas(16) char blocks[];
+};
+
+static _Atomic(frame_slab *) frame_slabs;   /* every frame slab, push-only */
 static go__lock frame_lock;
 static go_free_list frame_global[GO_FRAME_NCLASS];
+static go_frame_carve frame_global_carve[GO_FRAME_NCLASS];   /* under frame_lock */
 static _Atomic uint32_t frame_global_n[GO_FRAME_NCLASS];   /* lock-free peek at .n */
 
 /* ---- Gs ---------------------------------------------------------------- */
@@ -146,6 +161,32 @@ static inline void list_push(go_free_list *l, void *b)
     l->n++;
 }
 
+static inline size_t class_size(uint32_t cls)
+{
+    return (size_t)(cls + 1) * GO_FRAME_CLASS_STEP;
+}
+
+/* A never-used block of class cls from *c, on a new slab when used up. */
+static void *frame_carve(go_frame_carve *c, uint32_t cls)
+{
+    size_t size = class_size(cls);
+    if ((size_t)(c->end - c->next) < size) {
+        frame_slab *s = malloc(FSLAB_BYTES);
+        if (!s)
+            return NULL;
+        frame_slab *head = atomic_load_explicit(&frame_slabs, memory_order_relaxed);
+        do
+            s->next = head;
+        while (!atomic_compare_exchange_weak_explicit(&frame_slabs, &head, s,
+                   memory_order_release, memory_order_relaxed));
+        c->next = s->blocks;
+        c->end = (char *)s + FSLAB_BYTES;
+    }
+    void *b = c->next;
+    c->next += size;
+    return b;
+}
+
 static void *frame_refill(go_p *p, uint32_t cls)
 {
     go_free_list *local = &p->frames[cls];
@@ -159,7 +200,26 @@ static void *frame_refill(go_p *p, uint32_t cls)
         if (local->head)
             return list_pop(local);
     }
-    return malloc((cls + 1) * GO_FRAME_CLASS_STEP);
+    return frame_carve(&p->fcarve[cls], cls);
+}
+
+/* Allocation without a P: the global list, else the global carve. */
+static void *frame_alloc_global(uint32_t cls)
+{
+    go__lock_acquire(&frame_lock);
+    go_free_list *global = &frame_global[cls];
+    void *b = global->head ? list_pop(global) : frame_carve(&frame_global_carve[cls], cls);
+    atomic_store_explicit(&frame_global_n[cls], global->n, memory_order_relaxed);
+    go__lock_release(&frame_lock);
+    return b;
+}
+
+static void frame_free_global(void *b, uint32_t cls)
+{
+    go__lock_acquire(&frame_lock);
+    list_push(&frame_global[cls], b);
+    atomic_store_explicit(&frame_global_n[cls], frame_global[cls].n, memory_order_relaxed);
+    go__lock_release(&frame_lock);
 }
 
 static void frame_spill(go_p *p, uint32_t cls)
@@ -189,7 +249,7 @@ void *go_frame_alloc(const go_func_info *info)
         else if (p)
             f = frame_refill(p, cls);
         else
-            f = malloc((cls + 1) * GO_FRAME_CLASS_STEP);
+            f = frame_alloc_global(cls);
     }
     if (GO__UNLIKELY(!f))
         go__fatal("out of memory allocating a frame of %u bytes", size);
@@ -206,12 +266,16 @@ void go_frame_free(void *frame)
         return;
     go_frame *f = frame;
     uint32_t size = f->info->frame_size;
-    go_p *p = go__curp();
-    if (size > GO_FRAME_CLASS_MAX || !p) {
+    if (size > GO_FRAME_CLASS_MAX) {
         free(f);
         return;
     }
     uint32_t cls = frame_class(size < sizeof(go_frame) ? sizeof(go_frame) : size);
+    go_p *p = go__curp();
+    if (GO__UNLIKELY(!p)) {
+        frame_free_global(f, cls);
+        return;
+    }
     list_push(&p->frames[cls], f);
     if (GO__UNLIKELY(p->frames[cls].n >= FCACHE_MAX))
         frame_spill(p, cls);
@@ -219,16 +283,22 @@ void go_frame_free(void *frame)
 
 /* ---- shutdown ------------------------------------------------------------ */
 
-static void list_free(go_free_list *l)
-{
-    while (l->head)
-        free(list_pop(l));
-}
-
+/* Hand p's free frames and the rest of its slabs to the global lists. */
 void go__frame_cache_drain(go_p *p)
 {
-    for (uint32_t c = 0; c < GO_FRAME_NCLASS; c++)
-        list_free(&p->frames[c]);
+    go__lock_acquire(&frame_lock);
+    for (uint32_t c = 0; c < GO_FRAME_NCLASS; c++) {
+        go_free_list *global = &frame_global[c];
+        while (p->frames[c].head)
+            list_push(global, list_pop(&p->frames[c]));
+        go_frame_carve *carve = &p->fcarve[c];
+        while ((size_t)(carve->end - carve->next) >= class_size(c)) {
+            list_push(global, carve->next);
+            carve->next += class_size(c);
+        }
+        atomic_store_explicit(&frame_global_n[c], global->n, memory_order_relaxed);
+    }
+    go__lock_release(&frame_lock);
 }
 
 /* Slabs holding goroutines abandoned by a go_run_main (still blocked or
@@ -249,8 +319,8 @@ static bool slab_has_live_g(go_gslab *s)
     return false;
 }
 
-/* Free the slabs without live goroutines and the global frame lists; keep
- * the abandoned goroutines (see `abandoned`).  Called with every M stopped. */
+/* Free the slabs without live goroutines; keep the abandoned goroutines (see
+ * `abandoned`; frame slabs are never freed).  Called with every M stopped. */
 void go__alloc_shutdown(void)
 {
     go_gslab *s = atomic_exchange_explicit(&go__sched.gslabs, NULL, memory_order_acquire);
@@ -268,8 +338,4 @@ void go__alloc_shutdown(void)
     }
     go__sched.gfree = NULL;
     go__sched.ngfree = 0;
-    for (uint32_t c = 0; c < GO_FRAME_NCLASS; c++) {
-        list_free(&frame_global[c]);
-        atomic_store_explicit(&frame_global_n[c], 0, memory_order_relaxed);
-    }
 }

@@ -36,6 +36,11 @@ typedef struct go_free_list {
     uint32_t n;
 } go_free_list;
 
+/* Unused tail of a frame slab, carved one block at a time. */
+typedef struct go_frame_carve {
+    char *next, *end;
+} go_frame_carve;
+
 /* ---- G slabs: Gs are carved from them, 64 at a time ------------------- */
 
 #define GO_GSLAB_N 64
@@ -91,6 +96,7 @@ struct go_p {
     go_gslab *gslab;              /* slab new Gs are carved from */
     uint32_t gslab_used;
     go_free_list frames[GO_FRAME_NCLASS];
+    go_frame_carve fcarve[GO_FRAME_NCLASS];
 
     go_timers timers;             /* timer heap (timer.h) */
 

@@ -997,7 +997,7 @@ static void sched_free(go_m *m0)
     atomic_store(&go__sched.plain_threads, false);
     go__lock_release(&go__sched.lock);
 
-    go__alloc_shutdown();   /* no P here: heap frames go straight to free() */
+    go__alloc_shutdown();   /* no P here: frames freed now go to the global lists */
     go__gqueue_free(&go__sched.runq);
     for (int i = 0; i < go__sched.nprocs; i++) {
         go__frame_cache_drain(go__sched.allp[i]);
