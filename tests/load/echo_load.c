@@ -471,8 +471,8 @@ static long arg_long(const char *s, long min, const char *what) {
     return v;
 }
 
-/* Raises the soft limit of open files so n connections fit; false if the
- * hard limit is too low. */
+/* Raises the soft limit of open files to the hard limit if n connections
+ * need more; false if the hard limit is too low. */
 static bool fds_for(int n, struct rlimit *lim) {
     if (getrlimit(RLIMIT_NOFILE, lim) < 0)
         return false;
@@ -480,7 +480,7 @@ static bool fds_for(int n, struct rlimit *lim) {
     if (lim->rlim_max != RLIM_INFINITY && lim->rlim_max < need)
         return false;
     if (lim->rlim_cur < need) {
-        lim->rlim_cur = lim->rlim_max;
+        lim->rlim_cur = lim->rlim_max == RLIM_INFINITY ? need : lim->rlim_max;
         if (setrlimit(RLIMIT_NOFILE, lim) < 0)
             return false;
     }
