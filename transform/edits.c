@@ -34,57 +34,6 @@ static int edit_cmp(const void *pa, const void *pb)
     return a->seq - b->seq;
 }
 
-static void sort_edits(gt_ctx *ctx)
-{
-    if (!ctx->edits_sorted && ctx->nedits > 0) {
-        qsort(ctx->edits, (size_t)ctx->nedits, sizeof *ctx->edits, edit_cmp);
-        ctx->edits_sorted = true;
-    }
-}
-
-bool edit_add(gt_ctx *ctx, unsigned start, unsigned end, char *text)
-{
-    for (int i = ctx->nedits - 1; i >= 0; i--) {
-        gt_edit *e = &ctx->edits[i];
-        if (e->start == start && e->end == end && start != end) {
-            if (strcmp(e->text, text) == 0) {
-                xfree(text);
-                return true;
-            }
-            if (ctx->diags.errors == 0)   /* else a consequence of an earlier error */
-                diag_error(&ctx->diags, start,
-                           "this code is rewritten in two different ways (a macro argument used "
-                           "twice?)");
-            xfree(text);
-            return false;
-        }
-    }
-    gt_edit e = { start, end, text, ctx->edit_seq++ };
-    VEC_PUSH(ctx->edits, ctx->nedits, ctx->capedits, e);
-    ctx->edits_sorted = false;
-    return true;
-}
-
-bool edit_replace(gt_ctx *ctx, unsigned start, unsigned end, char *text)
-{
-    for (int i = 0; i < ctx->nedits; i++)
-        if (ctx->edits[i].start == start && ctx->edits[i].end == end && start != end) {
-            xfree(ctx->edits[i].text);
-            ctx->edits[i] = ctx->edits[--ctx->nedits];
-            ctx->edits_sorted = false;
-            i--;
-        }
-    return edit_add(ctx, start, end, text);
-}
-
-bool edit_simple(gt_ctx *ctx, unsigned start, unsigned end, const char *text)
-{
-    ob b;
-    ob_init(&b, ctx, start);
-    ob_gen(&b, "%s", text);
-    return edit_add(ctx, start, end, ob_finish(&b, end));
-}
-
 /* First edit index with start >= a. */
 static int first_edit(gt_ctx *ctx, unsigned a)
 {
@@ -99,9 +48,73 @@ static int first_edit(gt_ctx *ctx, unsigned a)
     return lo;
 }
 
+/* Where e belongs: after every edit that sorts before or with it. */
+static int insert_pos(gt_ctx *ctx, const gt_edit *e)
+{
+    int lo = first_edit(ctx, e->start), hi = ctx->nedits;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (edit_cmp(&ctx->edits[mid], e) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The edit list stays sorted: each edit is inserted in place (the list is
+ * searched by binary search; re-sorting it per edit was quadratic). */
+bool edit_add(gt_ctx *ctx, unsigned start, unsigned end, char *text)
+{
+    for (int i = first_edit(ctx, start); i < ctx->nedits && ctx->edits[i].start == start; i++) {
+        gt_edit *e = &ctx->edits[i];
+        if (e->end == end && start != end) {
+            if (strcmp(e->text, text) == 0) {
+                xfree(text);
+                return true;
+            }
+            if (ctx->diags.errors == 0)   /* else a consequence of an earlier error */
+                diag_error(&ctx->diags, start,
+                           "this code is rewritten in two different ways (a macro argument used "
+                           "twice?)");
+            xfree(text);
+            return false;
+        }
+    }
+    gt_edit e = { start, end, text, ctx->edit_seq++ };
+    int at = insert_pos(ctx, &e);
+    VEC_PUSH(ctx->edits, ctx->nedits, ctx->capedits, e);   /* grows the array */
+    memmove(&ctx->edits[at + 1], &ctx->edits[at],
+            (size_t)(ctx->nedits - 1 - at) * sizeof *ctx->edits);
+    ctx->edits[at] = e;
+    return true;
+}
+
+bool edit_replace(gt_ctx *ctx, unsigned start, unsigned end, char *text)
+{
+    for (int i = first_edit(ctx, start); i < ctx->nedits && ctx->edits[i].start == start;) {
+        if (ctx->edits[i].end == end && start != end) {
+            xfree(ctx->edits[i].text);
+            memmove(&ctx->edits[i], &ctx->edits[i + 1],
+                    (size_t)(ctx->nedits - 1 - i) * sizeof *ctx->edits);
+            ctx->nedits--;
+        } else {
+            i++;
+        }
+    }
+    return edit_add(ctx, start, end, text);
+}
+
+bool edit_simple(gt_ctx *ctx, unsigned start, unsigned end, const char *text)
+{
+    ob b;
+    ob_init(&b, ctx, start);
+    ob_gen(&b, "%s", text);
+    return edit_add(ctx, start, end, ob_finish(&b, end));
+}
+
 void render(gt_ctx *ctx, unsigned a, unsigned z, strbuf *out)
 {
-    sort_edits(ctx);
     const char *text = ctx->src.text;
     unsigned pos = a;
     for (int i = first_edit(ctx, a); i < ctx->nedits; i++) {

@@ -271,8 +271,7 @@ struct gt_ctx {
     bool tags_frozen;              /* no new moves once lowering started */
     /* edits */
     gt_edit *edits;
-    int nedits, capedits, edit_seq;
-    bool edits_sorted;
+    int nedits, capedits, edit_seq;    /* sorted (edits.c) */
 };
 
 /* parse.c */
