@@ -2,7 +2,9 @@
  *
  * Gs: a bounded per-P free list (Go's gfput/gfget); beyond GCACHE_MAX half
  * of it moves to sched.gfree (under sched.lock), and an empty P list refills
- * from there.  New Gs are carved from 64-G slabs (per P; sched.gslab, under
+ * from there.  sched.gfree is a stack of batches linked through schedlink,
+ * the first G of each batch holding its last G and its length, so a batch
+ * moves in O(1) without touching the Gs in between (another P freed them).  New Gs are carved from 64-G slabs (per P; sched.gslab, under
  * sched.lock, without a P) pushed on sched.gslabs when made, and freed only
  * by go_run_main's shutdown: walking the slabs visits every G.  Slabs with
  * abandoned goroutines outlive their run (see `abandoned`).
@@ -85,20 +87,39 @@ void go__for_each_g(void (*fn)(go_g *g, void *arg), void *arg)
             fn(&s->slots[i].g, arg);
 }
 
+/* Under sched.lock: push the chain head..tail of n Gs onto sched.gfree. */
+static void gfree_push(go_g *head, go_g *tail, uint32_t n)
+{
+    head->gbatch_tail = tail;
+    head->gbatch_n = n;
+    tail->schedlink = go__sched.gfree;
+    go__sched.gfree = head;
+    atomic_store_explicit(&go__sched.ngfree,
+        atomic_load_explicit(&go__sched.ngfree, memory_order_relaxed) + n, memory_order_relaxed);
+}
+
+/* Under sched.lock, with sched.gfree non-empty: its first batch, into p's empty cache. */
+static void gfree_pop(go_p *p)
+{
+    go_g *head = go__sched.gfree;
+    go_g *tail = head->gbatch_tail;
+    uint32_t n = head->gbatch_n;
+    go__sched.gfree = tail->schedlink;
+    atomic_store_explicit(&go__sched.ngfree,
+        atomic_load_explicit(&go__sched.ngfree, memory_order_relaxed) - n, memory_order_relaxed);
+    tail->schedlink = NULL;
+    p->gfree = head;
+    p->ngfree = n;
+}
+
 go_g *go__g_alloc(go_p *p)
 {
     if (!p)
         return g_new(NULL);
-    if (!p->gfree && go__sched.ngfree) {
+    if (!p->gfree && atomic_load_explicit(&go__sched.ngfree, memory_order_relaxed)) {
         go__lock_acquire(&go__sched.lock);
-        while (p->ngfree < GCACHE_BATCH && go__sched.gfree) {
-            go_g *g = go__sched.gfree;
-            go__sched.gfree = g->schedlink;
-            go__sched.ngfree--;
-            g->schedlink = p->gfree;
-            p->gfree = g;
-            p->ngfree++;
-        }
+        if (go__sched.gfree)
+            gfree_pop(p);
         go__lock_release(&go__sched.lock);
     }
     go_g *g = p->gfree;
@@ -117,9 +138,7 @@ void go__g_free(go_p *p, go_g *g)
     atomic_store_explicit(&g->status, GO_G_IDLE, memory_order_relaxed);
     if (!p) {
         go__lock_acquire(&go__sched.lock);
-        g->schedlink = go__sched.gfree;
-        go__sched.gfree = g;
-        go__sched.ngfree++;
+        gfree_push(g, g, 1);
         go__lock_release(&go__sched.lock);
         return;
     }
@@ -127,15 +146,18 @@ void go__g_free(go_p *p, go_g *g)
     p->gfree = g;
     if (++p->ngfree < GCACHE_MAX)
         return;
+    /* Keep GCACHE_BATCH, spill the rest as one batch. */
+    go_g *last = p->gfree;
+    for (uint32_t i = 1; i < GCACHE_BATCH; i++)
+        last = last->schedlink;
+    go_g *head = last->schedlink, *tail = head;
+    uint32_t n = p->ngfree - GCACHE_BATCH;
+    for (uint32_t i = 1; i < n; i++)
+        tail = tail->schedlink;
+    last->schedlink = NULL;
+    p->ngfree = GCACHE_BATCH;
     go__lock_acquire(&go__sched.lock);
-    while (p->ngfree > GCACHE_BATCH) {
-        go_g *x = p->gfree;
-        p->gfree = x->schedlink;
-        p->ngfree--;
-        x->schedlink = go__sched.gfree;
-        go__sched.gfree = x;
-        go__sched.ngfree++;
-    }
+    gfree_push(head, tail, n);
     go__lock_release(&go__sched.lock);
 }
 

@@ -82,6 +82,7 @@ struct go_g {
     void *unlock_arg;
     bool yielding;               /* go_yield: requeue instead of parking */
     bool preempted;              /* with yielding: requeue on the global queue */
+    uint32_t gbatch_n;           /* free G heading a batch on sched.gfree: its length */
 
     /* called by the scheduler before resuming a woken G (cleared first, with
      * go__curg() set); returns false when it parked the G again with
@@ -99,6 +100,7 @@ struct go_g {
     int select_n;
 
     go_gext *ext;                /* timer and fd state, NULL until first needed */
+    go_g *gbatch_tail;           /* free G heading a batch on sched.gfree: its last G */
 };
 
 /* Current goroutine of this thread, NULL on a plain thread or between Gs. */
