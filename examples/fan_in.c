@@ -26,7 +26,7 @@
 #include <gosched.h>
 #include <stdio.h>
 
-enum { NPRODUCERS = 4, STALLED = 3, IDLE_MS = 250 };
+enum { NPRODUCERS = 4, STALLED = 3, IDLE_MS = 500 };   /* far above the paces, even under tsan */
 
 struct reading {
     int producer;
