@@ -115,6 +115,7 @@ struct go_m {
     pthread_t thread;
     pid_t tid;                    /* its thread id, for the deadlock check */
     uint32_t *preempt;            /* this thread's go__preempt_flag (sysmon sets it) */
+    int *errnop;                  /* this thread's errno, saved and restored per switch */
     go_p *oldp;                   /* P held before a GO_BLOCKING call */
 };
 

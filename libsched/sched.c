@@ -568,7 +568,7 @@ static void requeue_global(go_m *m, go_g *g)
 static void park_current(go_m *m, go_g *g)
 {
     go_p *p = m->p;
-    g->saved_errno = errno;
+    g->saved_errno = *m->errnop;
     if (g->yielding) {
         g->yielding = false;
         atomic_store_explicit(&g->status, GO_G_RUNNABLE, memory_order_release);
@@ -619,7 +619,7 @@ static void execute(go_m *m, go_g *g)
     if (GO__UNLIKELY(atomic_load_explicit(&go__freezing.n, memory_order_acquire)))
         go__freeze_point(g);
     go__curg_tls = g;
-    errno = g->saved_errno;
+    *m->errnop = g->saved_errno;
 
     if (g->retry) {
         bool (*retry)(go_g *) = g->retry;
@@ -672,6 +672,7 @@ static void *mstart(void *arg)
     go__m_tls = m;
     m->tid = (pid_t)syscall(SYS_gettid);
     m->preempt = &go__preempt_flag;
+    m->errnop = &errno;
     go_p *p = m->nextp;
     m->nextp = NULL;
     acquirep(m, p);
@@ -1032,6 +1033,7 @@ int go_run_main(go_frame *root, const int *result)
     go__sched.mcount = 1;
     go__m_tls = m0;
     m0->preempt = &go__preempt_flag;
+    m0->errnop = &errno;
     go_p *p0 = go__sched.allp[0];
     acquirep(m0, p0);
 
