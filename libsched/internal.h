@@ -135,9 +135,25 @@ noreturn void go__not_in_go_func(const char *fn);
 
 /* ---- locks --------------------------------------------------------------- */
 
-void go__lock_acquire(go__lock *l);
-void go__lock_release(go__lock *l);
+/* Inline fast paths (one atomic exchange each, as Go inlines its lock's
+ * uncontended case); lock.c has the rest. */
+void go__lock_acquire_slow(go__lock *l, uint32_t v);
+void go__lock_release_slow(go__lock *l, uint32_t v);
 bool go__lock_try(go__lock *l);
+
+static inline void go__lock_acquire(go__lock *l)
+{
+    uint32_t v = atomic_exchange_explicit((_Atomic uint32_t *)&l->key, 1, memory_order_acquire);
+    if (__builtin_expect(v != 0, 0))
+        go__lock_acquire_slow(l, v);
+}
+
+static inline void go__lock_release(go__lock *l)
+{
+    uint32_t v = atomic_exchange_explicit((_Atomic uint32_t *)&l->key, 0, memory_order_release);
+    if (__builtin_expect(v != 1, 0))
+        go__lock_release_slow(l, v);
+}
 
 /* ---- wait queues (caller holds the owner's lock) -------------------------
  * q->first is stored atomically (relaxed: a plain store) so that lock-free

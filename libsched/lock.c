@@ -3,7 +3,8 @@
  * go__lock (Go's lock_futex.go): key 0 = unlocked, 1 = locked, 2 = locked
  * with possible sleepers.  Acquire spins briefly, then marks the key 2 and
  * sleeps in the kernel; release wakes one sleeper only when the key was 2,
- * so an uncontended lock/unlock is two atomic instructions and no syscall.
+ * so an uncontended lock/unlock is two atomic instructions and no syscall
+ * (inline in internal.h; the contended paths are here).
  *
  * Plain threads (not Ms) wait for a go__waiter's `wake` word to turn 1.
  */
@@ -46,12 +47,10 @@ static inline void cpu_relax(void)
 #endif
 }
 
-void go__lock_acquire(go__lock *l)
+/* go__lock_acquire (internal.h) found the key v != UNLOCKED. */
+void go__lock_acquire_slow(go__lock *l, uint32_t v)
 {
     _Atomic uint32_t *key = lock_key(l);
-    uint32_t v = atomic_exchange_explicit(key, LOCKED, memory_order_acquire);
-    if (GO__LIKELY(v == UNLOCKED))
-        return;
     /* wait is LOCKED or SLEEPING: whatever we take the lock with must keep
      * a SLEEPING mark so the sleepers are not forgotten. */
     uint32_t wait = v;
@@ -90,10 +89,10 @@ bool go__lock_try(go__lock *l)
             memory_order_acquire, memory_order_relaxed);
 }
 
-void go__lock_release(go__lock *l)
+/* go__lock_release (internal.h) found the key v != LOCKED. */
+void go__lock_release_slow(go__lock *l, uint32_t v)
 {
     _Atomic uint32_t *key = lock_key(l);
-    uint32_t v = atomic_exchange_explicit(key, UNLOCKED, memory_order_release);
     if (GO__UNLIKELY(v == UNLOCKED))
         go__fatal("unlock of unlocked runtime lock");
     if (v == SLEEPING)
