@@ -963,10 +963,9 @@ static uint32_t gcd(uint32_t a, uint32_t b)
 
 static void sched_init(int nprocs)
 {
-    /* A plain thread may have used the API before this run started. */
-    bool plain_threads = atomic_load(&go__sched.plain_threads);
+    /* Plain threads that used the API before this run and still live are
+     * seen by plain_threads_alive(); the thread calling go_run_main is an M. */
     memset(&go__sched, 0, sizeof go__sched);
-    atomic_store(&go__sched.plain_threads, plain_threads);
     go__sched.nprocs = nprocs;
     go__sched.allp = calloc((size_t)nprocs, sizeof *go__sched.allp);
     steal_strides = calloc((size_t)nprocs, sizeof *steal_strides);

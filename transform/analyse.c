@@ -304,8 +304,8 @@ static void classify_call(an *A, gt_node *n, bool uneval)
     if (usr_is_suspend(ctx, usr)) {
         if (!A->f) {
             diag_error(&ctx->diags, n->start,
-                       "'%s' can suspend: call it inside a GO_FUNC (or use the _blocking "
-                       "variant on a plain thread)", name);
+                       "'%s' can suspend: call it inside a GO_FUNC (plain-thread code that "
+                       "blocks belongs in a file gotransform does not transform)", name);
             A->ok = false;
         } else if (!uneval) {
             n->call = CALL_SUSPEND;

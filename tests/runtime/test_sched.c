@@ -859,6 +859,17 @@ static void deadlock_child(void)
     go_run_main(&m->hdr, &m->ret);
 }
 
+/* The thread that calls go_run_main used the API just before: it becomes
+ * an M, so the deadlock is still reported. */
+static void deadlock_after_plain_use_child(void)
+{
+    go_chan *c = go_chan_make(sizeof(int), 1);
+    int v = 1;
+    go_chan_send_blocking(c, &v);
+    go_chan_recv_blocking(c, &v);
+    deadlock_child();
+}
+
 static int line_of(const char *marker)
 {
     FILE *src = fopen(__FILE__, "r");
@@ -895,6 +906,15 @@ START_TEST(deadlock_report)
 }
 END_TEST
 
+START_TEST(deadlock_after_plain_use)
+{
+    death d;
+    death_run(deadlock_after_plain_use_child, &d);
+    ck_assert_msg(death_exit_code(&d) == 2, "exit %d, stderr:\n%s", death_exit_code(&d), d.err);
+    ck_assert(strstr(d.err, "all goroutines are asleep - deadlock!"));
+}
+END_TEST
+
 static Suite *sched_suite(void)
 {
     Suite *s = suite_create("sched");
@@ -914,6 +934,7 @@ static Suite *sched_suite(void)
     tcase_add_test(tc, no_deadlock_while_plain_thread_lives);
     tcase_add_test(tc, abandoned_goroutines);
     tcase_add_test(tc, deadlock_report);
+    tcase_add_test(tc, deadlock_after_plain_use);
     suite_add_tcase(s, tc);
     return s;
 }
