@@ -139,9 +139,13 @@ static int sleepers_main__resume(go_frame *f)
 static const go_func_info sleepers_main__info =
     GO_FUNC_INFO(sleepers_main__resume, struct sleepers_main);
 
-START_TEST(sleepers_wake_in_deadline_order)
+/* Runs n sleepers; every one wakes once, after its deadline, not absurdly
+ * late.  With one P they run in deadline order — asserted only when n cannot
+ * overflow the P's run queue (a burst of more than half of it moves to the
+ * global queue, as in Go, and is no longer run in order). */
+static void sleepers(int n, bool check_order)
 {
-    struct order o = { .n = SCALE(2000, 500) };
+    struct order o = { .n = n };
     o.woke = calloc(o.n, sizeof *o.woke);
     o.deadline = calloc(o.n, sizeof *o.deadline);
     o.late = calloc(o.n, sizeof *o.late);
@@ -159,7 +163,7 @@ START_TEST(sleepers_wake_in_deadline_order)
     }
     /* One P: one heap, fired in deadline order, readied at the run queue's
      * tail, run in that order. */
-    if (go_procs() == 1)
+    if (check_order && go_procs() == 1)
         for (int k = 1; k < o.n; k++)
             ck_assert_msg(o.deadline[o.woke[k - 1]] <= o.deadline[o.woke[k]],
                           "wake %d (deadline %lld) before wake %d (deadline %lld)", k - 1,
@@ -169,6 +173,12 @@ START_TEST(sleepers_wake_in_deadline_order)
     free(o.woke);
     free(o.deadline);
     free(o.late);
+}
+
+START_TEST(sleepers_wake_in_deadline_order)
+{
+    sleepers(SCALE(2000, 500), false);
+    sleepers(120, true);
 }
 END_TEST
 
