@@ -386,16 +386,28 @@ static gt_node *loop_body(gt_node *n)
     return NULL;
 }
 
-/* Each loop that contains a suspension point gets a preemption check at the
- * start of its body (so on every back-edge, `continue` included): a
- * synthetic suspension point, which the hoisting decisions take into
- * account.  Loops without any suspension point get none (see docs). */
+static bool spawns(const gt_node *n)
+{
+    if (n->call == CALL_SPAWN)
+        return true;
+    for (int i = 0; i < n->nkids; i++)
+        if (spawns(n->kids[i]))
+            return true;
+    return false;
+}
+
+/* Each loop that contains a suspension point or a go() spawn gets a
+ * preemption check at the start of its body (so on every back-edge,
+ * `continue` included): a synthetic suspension point, which the hoisting
+ * decisions take into account.  A spawning loop must be preemptible or, on
+ * one P, it runs to its end before any goroutine it made (a spawn costs far
+ * more than the check).  Other loops get none (see docs). */
 static void preemption_checks(an *A, gt_node *n)
 {
     for (int i = 0; i < n->nkids; i++)
         preemption_checks(A, n->kids[i]);
     gt_node *body = loop_body(n);
-    if (!body || !n->has_susp || n->unevaluated)
+    if (!body || n->unevaluated || !(n->has_susp || spawns(body)))
         return;
     gt_node *c = xcalloc(1, sizeof *c);
     c->kind = CXCursor_NullStmt;
