@@ -232,8 +232,7 @@ enum { TICKS = 10 };
 
 struct ticker_state {
     int i;
-    int64_t t0, ticks[TICKS], after_pause, buffered;
-    bool second_ready;
+    int64_t t0, ticks[TICKS], buffered;
     go_ticker *t;
 };
 MAIN_FRAME(ticker_main, ticker_state);
@@ -249,10 +248,8 @@ static int ticker_main__resume(go_frame *f)
         GO_AWAIT(fr, go_recv__begin(go_ticker_chan(st->t), &st->ticks[st->i]));
     /* a slow receiver: ticks are dropped, one stays buffered */
     GO_AWAIT(fr, go_sleep__begin(40 * MS));
-    st->after_pause = go_now();
     st->buffered = go_chan_len(go_ticker_chan(st->t));
     ck_assert(go_try_recv(go_ticker_chan(st->t), NULL, NULL));
-    st->second_ready = go_try_recv(go_ticker_chan(st->t), NULL, NULL);
     go_ticker_stop(st->t);
     GO_END(fr);
 }
@@ -269,8 +266,7 @@ START_TEST(ticker_period_drop_and_stop)
             ck_assert_int_gt(m->ticks[i], m->ticks[i - 1]);
     }
     ck_assert_int_lt(m->ticks[TICKS - 1], m->t0 + TICKS * 5 * MS + LATE_MAX);
-    ck_assert_int_eq(m->buffered, 1);
-    ck_assert(!m->second_ready);
+    ck_assert_int_eq(m->buffered, 1);   /* capacity 1: the others were dropped */
 }
 END_TEST
 
