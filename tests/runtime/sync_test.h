@@ -14,11 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#ifdef GOSCHED_TEST_TSAN
-#define SCALE(release_n, tsan_n) (tsan_n)
-#else
-#define SCALE(release_n, tsan_n) (release_n)
-#endif
+#include "frames.h"
 
 static inline int64_t now_ns(void)
 {

@@ -13,23 +13,7 @@
 
 #include <gosched.h>
 
-#define MS GO_MILLISECOND
-
-static void *zalloc_frame(const go_func_info *info)
-{
-    go_frame *f = go_frame_alloc(info);
-    memset((char *)f + sizeof *f, 0, info->frame_size - sizeof *f);
-    return f;
-}
-
-/* A test's main frame is freed by go_run_main: its state lives in the
- * test function, and the frame holds a pointer to it (st). */
-static void run_main_with(const go_func_info *info, void *state)
-{
-    struct { go_frame hdr; int ret; void *s; } *m = zalloc_frame(info);
-    m->s = state;
-    go_run_main(&m->hdr, &m->ret);
-}
+#include "frames.h"
 
 /* ---- 20 goroutines in GO_BLOCKING(usleep(200 ms)) ------------------------- */
 

@@ -18,11 +18,7 @@
 #include "death.h"
 
 /* Sizes scale down under ThreadSanitizer. */
-#ifdef GOSCHED_TEST_TSAN
-#define SCALE(release, tsan) (tsan)
-#else
-#define SCALE(release, tsan) (release)
-#endif
+#include "frames.h"
 
 /* Checks for hot loops: Check's ck_assert_* report every passing check to
  * the parent process (a write per check); these only call it on failure. */

@@ -15,27 +15,13 @@
 
 #include <gosched.h>
 
+#include "frames.h"
+
 #include "../../libsched/proc.h"
 #include "death.h"
 #include "sync_test.h"
 
 /* The line of this file holding `marker` (outside this function's calls). */
-static int line_of(const char *marker)
-{
-    FILE *src = fopen(__FILE__, "r");
-    char buf[512];
-    int line = 0;
-    if (!src)
-        return -1;
-    while (fgets(buf, sizeof buf, src)) {
-        line++;
-        if (strstr(buf, marker) && !strstr(buf, "line_of"))
-            break;
-    }
-    fclose(src);
-    return line;
-}
-
 /* ---- goroutines waiting at known lines ---------------------------------- */
 
 static go_chan *ch_recv, *ch_send, *ch_sel1, *ch_sel2, *ch_desc;

@@ -13,14 +13,10 @@
 
 #include <gosched.h>
 
+#include "frames.h"
+
 #include "../../libsched/internal.h"
 #include "death.h"
-
-#ifdef GOSCHED_TEST_TSAN
-#define SCALE(n, tsan) (tsan)
-#else
-#define SCALE(n, tsan) (n)
-#endif
 
 /* ---- a goroutine that bumps a counter (and records its id and thread) --- */
 
@@ -868,22 +864,6 @@ static void deadlock_after_plain_use_child(void)
     go_chan_send_blocking(c, &v);
     go_chan_recv_blocking(c, &v);
     deadlock_child();
-}
-
-static int line_of(const char *marker)
-{
-    FILE *src = fopen(__FILE__, "r");
-    char buf[512];
-    int line = 0;
-    if (!src)
-        return -1;
-    while (fgets(buf, sizeof buf, src)) {
-        line++;
-        if (strstr(buf, marker) && !strstr(buf, "line_of"))
-            break;
-    }
-    fclose(src);
-    return line;
 }
 
 START_TEST(deadlock_report)

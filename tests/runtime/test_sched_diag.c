@@ -9,26 +9,12 @@
 
 #include <gosched.h>
 
+#include "frames.h"
+
 #include "../../libsched/internal.h"
 #include "death.h"
 
 /* The line of this file holding `marker` (outside this function's calls). */
-static int line_of(const char *marker)
-{
-    FILE *src = fopen(__FILE__, "r");
-    char buf[512];
-    int line = 0;
-    if (!src)
-        return -1;
-    while (fgets(buf, sizeof buf, src)) {
-        line++;
-        if (strstr(buf, marker) && !strstr(buf, "line_of"))
-            break;
-    }
-    fclose(src);
-    return line;
-}
-
 /* ---- go_dump ---------------------------------------------------------------- */
 
 static char *dump_text;

@@ -12,11 +12,7 @@
 
 #include <gosched.h>
 
-#ifdef GOSCHED_TEST_TSAN
-#define SCALE(n, tsan) (tsan)
-#else
-#define SCALE(n, tsan) (n)
-#endif
+#include "frames.h"
 
 /* ---- spawn storm: S spawners × K children, each child marks its slot ---- */
 

@@ -15,41 +15,12 @@
 
 #include <gosched.h>
 
+#include "frames.h"
+
 #include "../../libsched/proc.h"
 #include "death.h"
 
-#ifdef GOSCHED_TEST_TSAN
-#define SCALE(n, tsan) (tsan)
-#else
-#define SCALE(n, tsan) (n)
-#endif
-
-#define MS GO_MILLISECOND
 #define LATE_MAX (1000 * MS)   /* "absurdly late" */
-
-static void *zalloc_frame(const go_func_info *info)
-{
-    go_frame *f = go_frame_alloc(info);
-    memset((char *)f + sizeof *f, 0, info->frame_size - sizeof *f);
-    return f;
-}
-
-/* A test's main frame is freed by go_run_main: its state lives in the
- * test function, and the frame holds a pointer to it (s; the resume
- * functions read it into `st` at every resume). */
-#define MAIN_FRAME(name, state) \
-    struct name {               \
-        go_frame hdr;           \
-        int ret;                \
-        struct state *s;        \
-    }
-
-static void run_main_with(const go_func_info *info, void *state)
-{
-    struct { go_frame hdr; int ret; void *s; } *m = zalloc_frame(info);
-    m->s = state;
-    go_run_main(&m->hdr, &m->ret);
-}
 
 /* ---- go_sleep: minimum duration, ns <= 0 ------------------------------------ */
 
