@@ -827,6 +827,27 @@ static void decl_stmt(lw *L, gt_node *n, bool for_init)
     finish_stmt(L, n, &b, n->end);
 }
 
+/* The hoisted suspensions of e, then e evaluated for its effects. */
+static void eval_for_effect(lw *L, gt_node *e, ob *b)
+{
+    lower_expr(L, e, b);
+    ob_gen(b, "(void)(");
+    src(b, e);
+    ob_gen(b, "); ");
+}
+
+/* "{ <hoisted suspensions of cond> kw (cond) ": the opening of an if or
+ * switch whose condition suspends; the caller adds the body and "}". */
+static void open_cond_stmt(lw *L, gt_node *n, const char *kw, gt_node *cond, ob *b)
+{
+    ob_init(b, L->ctx, n->start);
+    ob_gen(b, "{ ");
+    lower_expr(L, cond, b);
+    ob_gen(b, "%s (", kw);
+    src(b, cond);
+    ob_gen(b, ") ");
+}
+
 static void expr_stmt(lw *L, gt_node *n)
 {
     if (!n->has_susp) {
@@ -844,10 +865,7 @@ static void expr_stmt(lw *L, gt_node *n)
     } else if (core->call == CALL_BLOCKING) {
         blocking_point(L, core, &b, false);
     } else {
-        lower_expr(L, n, &b);
-        ob_gen(&b, "(void)(");
-        src(&b, n);
-        ob_gen(&b, "); ");
+        eval_for_effect(L, n, &b);
     }
     ob_gen(&b, "}");
     finish_stmt(L, n, &b, end);
@@ -862,12 +880,7 @@ static void if_stmt(lw *L, gt_node *n)
     }
     unsigned end = full_end(L, n);
     ob b;
-    ob_init(&b, L->ctx, n->start);
-    ob_gen(&b, "{ ");
-    lower_expr(L, c, &b);
-    ob_gen(&b, "if (");
-    src(&b, c);
-    ob_gen(&b, ") ");
+    open_cond_stmt(L, n, "if", c, &b);
     sub_stmt(L, &b, n->kids[1]);
     if (n->nkids > 2) {
         ob_gen(&b, " else ");
@@ -946,10 +959,7 @@ static void for_stmt(lw *L, gt_node *n)
     if (init && init->kind == CXCursor_DeclStmt) {
         lower_decl(L, init, &b, false);
     } else if (init) {
-        lower_expr(L, init, &b);
-        ob_gen(&b, "(void)(");
-        src(&b, init);
-        ob_gen(&b, "); ");
+        eval_for_effect(L, init, &b);
     }
     if (!loop_rewrite) {
         ob_gen(&b, "for (; ");
@@ -978,10 +988,7 @@ static void for_stmt(lw *L, gt_node *n)
             ob_gen(&b, " go__c%d: ;", n->cont_label);
         ob_gen(&b, " ");
         if (inc) {
-            lower_expr(L, inc, &b);
-            ob_gen(&b, "(void)(");
-            src(&b, inc);
-            ob_gen(&b, "); ");
+            eval_for_effect(L, inc, &b);
         }
         ob_gen(&b, "} }");
     }
@@ -997,12 +1004,7 @@ static void switch_stmt(lw *L, gt_node *n)
     }
     unsigned end = full_end(L, n);
     ob b;
-    ob_init(&b, L->ctx, n->start);
-    ob_gen(&b, "{ ");
-    lower_expr(L, c, &b);
-    ob_gen(&b, "switch (");
-    src(&b, c);
-    ob_gen(&b, ") ");
+    open_cond_stmt(L, n, "switch", c, &b);
     sub_stmt(L, &b, n->kids[n->nkids - 1]);
     ob_gen(&b, " }");
     finish_stmt(L, n, &b, end);
