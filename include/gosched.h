@@ -34,12 +34,16 @@ extern "C" {
 
 /* ---- marking, spawning, running ---------------------------------------- */
 
+/* GO_NOPREEMPT, next to GO_FUNC, opts a function out of preemption checks
+ * (at its entry and in its loops): for hot code that knows it is short. */
 #if defined(__clang__) && defined(__GOTRANSFORM__)
 #define GO_FUNC __attribute__((annotate("go_func")))
 #define GO_SUSPENDING __attribute__((annotate("go_suspend")))
+#define GO_NOPREEMPT __attribute__((annotate("go_nopreempt")))
 #else
 #define GO_FUNC
 #define GO_SUSPENDING
+#define GO_NOPREEMPT
 #endif
 
 #if defined(GOSCHED_SEQUENTIAL) || defined(__GOTRANSFORM__)

@@ -230,6 +230,10 @@ typedef struct an {
     gt_func *f;                    /* NULL for plain code */
     gt_node **susp;                /* suspension points, source order */
     int nsusp, capsusp;
+    gt_node **spilling;            /* loops whose check spills C locals */
+    int nspilling, capspilling;
+    gt_node **all;                 /* susp and the checks of spilling loops */
+    int nall, capall;
     gt_node **lits;                /* compound literals */
     int nlits, caplits;
     gt_node *first_alloca;
@@ -396,26 +400,66 @@ static bool spawns(const gt_node *n)
     return false;
 }
 
-/* Each loop that contains a suspension point or a go() spawn gets a
- * preemption check at the start of its body (so on every back-edge,
- * `continue` included): a synthetic suspension point, which the hoisting
- * decisions take into account.  A spawning loop must be preemptible or, on
- * one P, it runs to its end before any goroutine it made (a spawn costs far
- * more than the check).  Other loops get none (see docs). */
+static bool in_stmt_expr(const gt_node *n)
+{
+    for (const gt_node *p = n->parent; p; p = p->parent)
+        if (p->kind == CXCursor_StmtExpr)
+            return true;
+    return false;
+}
+
+/* l's lifetime has begun at offset p and its scope contains p. */
+static bool in_scope_at(const gt_local *l, unsigned p)
+{
+    return l->decl_node && l->scope && l->decl_node->end <= p && p >= l->scope->start &&
+           p < l->scope->end;
+}
+
+/* Every loop gets a preemption check at the start of its body (so on every
+ * back-edge, `continue` included), unless its function is GO_NOPREEMPT.
+ *   - A loop that contains a suspension point or a go() spawn: the check is
+ *     a synthetic suspension point, which the hoisting decisions take into
+ *     account.  A spawning loop must be preemptible or, on one P, it runs to
+ *     its end before any goroutine it made.
+ *   - Any other loop (a loop that computes): its locals must stay in
+ *     registers, so the check spills them — copies the C locals live there
+ *     into frame slots before it yields, back after (spill_sets).  Locals
+ *     that cannot be copied (unspillable) are hoisted as for a suspension
+ *     point.  A loop with a variable-length array or a cleanup variable in
+ *     scope, or inside a statement expression, cannot be jumped into and
+ *     gets no check. */
 static void preemption_checks(an *A, gt_node *n)
 {
     for (int i = 0; i < n->nkids; i++)
         preemption_checks(A, n->kids[i]);
     gt_node *body = loop_body(n);
-    if (!body || n->unevaluated || !(n->has_susp || spawns(body)))
+    if (!body || n->unevaluated || A->f->nopreempt)
         return;
     gt_node *c = xcalloc(1, sizeof *c);
     c->kind = CXCursor_NullStmt;
     c->parent = body;
     c->start = c->end = body->start +
                         (body->kind == CXCursor_CompoundStmt && A->ctx->src.text[body->start] == '{');
+    if (n->has_susp || spawns(body)) {
+        n->check = c;
+        VEC_PUSH(A->susp, A->nsusp, A->capsusp, c);
+        return;
+    }
+    bool jumpable = !in_stmt_expr(n) && !A->first_alloca;   /* alloca memory is not copied */
+    for (int i = 0; i < A->f->nlocals; i++) {
+        gt_local *l = A->f->locals[i];
+        if (!l->is_param && !l->is_static && in_scope_at(l, c->start) &&
+            (l->is_vla || l->has_cleanup))
+            jumpable = false;
+    }
+    if (!jumpable) {
+        xfree(c);
+        A->f->nunchecked++;
+        return;
+    }
     n->check = c;
-    VEC_PUSH(A->susp, A->nsusp, A->capsusp, c);
+    n->check_spills = true;
+    VEC_PUSH(A->spilling, A->nspilling, A->capspilling, n);
 }
 
 static void walk(an *A, gt_node *n, bool uneval)
@@ -511,20 +555,38 @@ static bool is_ident_char(char c)
     return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-static bool susp_in(an *A, unsigned a, unsigned z)
+/* The points after which a local's value must be in the frame: the
+ * suspension points, and for a local a spilling check cannot copy
+ * (unspillable) the spilling checks too. */
+typedef struct points {
+    gt_node **v;
+    int n;
+} points;
+
+static bool unspillable(const gt_local *l)
 {
-    for (int i = 0; i < A->nsusp; i++)
-        if (A->susp[i]->start >= a && A->susp[i]->start < z)
+    return l->addr_taken || type_has_const_member(l->type);
+}
+
+static points points_for(const an *A, const gt_local *l)
+{
+    return !l || unspillable(l) ? (points){ A->all, A->nall } : (points){ A->susp, A->nsusp };
+}
+
+static bool point_in(points P, unsigned a, unsigned z)
+{
+    for (int i = 0; i < P.n; i++)
+        if (P.v[i]->start >= a && P.v[i]->start < z)
             return true;
     return false;
 }
 
-/* A suspension point ending after `a` (so one whose arguments contain `a`
+/* A point ending after `a` (so a suspension whose arguments contain `a`
  * counts) and starting before `z`. */
-static bool susp_ends_in(an *A, unsigned a, unsigned z)
+static bool point_ends_in(points P, unsigned a, unsigned z)
 {
-    for (int i = 0; i < A->nsusp; i++)
-        if (A->susp[i]->end > a && A->susp[i]->start < z)
+    for (int i = 0; i < P.n; i++)
+        if (P.v[i]->end > a && P.v[i]->start < z)
             return true;
     return false;
 }
@@ -553,35 +615,83 @@ static bool refs_in(const gt_local *l, unsigned a, unsigned z)
     return false;
 }
 
-/* Can a reference of l run after a suspension point of its scope, in the
- * same lifetime of l?  Yes when it comes later in the text, or belongs to
- * the statement of the suspension (lowering evaluates the rest of that
- * statement after it), or sits in a loop, inside l's scope, around the
- * suspension.  Blocks with labels are not asked (see the caller). */
-static bool live_across(an *A, const gt_local *l)
+/* Can a reference of l run after point p, in the same lifetime of l?  Yes
+ * when it comes later in the text, or belongs to the statement of p
+ * (lowering evaluates the rest of that statement after a suspension), or
+ * sits in a loop, inside l's scope, around p.  Blocks with labels are not
+ * asked (see the caller). */
+static bool used_after(const gt_local *l, const gt_node *p)
 {
-    gt_node *scope = l->scope;
-    for (int i = 0; i < A->nsusp; i++) {
-        gt_node *p = A->susp[i];
-        if (p->start < l->decl_node->start || p->start >= scope->end)
-            continue;
-        gt_node *top = p;
-        while (top->parent && !is_stmt_list(top->parent))
-            top = top->parent;
-        for (int k = 0; k < l->nrefs; k++)
-            if (l->refs[k]->start > p->start ||
-                (l->refs[k]->start >= top->start && l->refs[k]->end <= top->end))
-                return true;
-        for (gt_node *q = p->parent; q; q = q->parent) {
-            bool loop = q->kind == CXCursor_WhileStmt || q->kind == CXCursor_DoStmt ||
-                        q->kind == CXCursor_ForStmt;
-            if (loop && refs_in(l, q->start, q->end))
-                return true;
-            if (q == scope)
-                break;
-        }
+    const gt_node *top = p;
+    while (top->parent && !is_stmt_list(top->parent))
+        top = top->parent;
+    for (int k = 0; k < l->nrefs; k++)
+        if (l->refs[k]->start > p->start ||
+            (l->refs[k]->start >= top->start && l->refs[k]->end <= top->end))
+            return true;
+    for (gt_node *q = p->parent; q; q = q->parent) {
+        bool loop = q->kind == CXCursor_WhileStmt || q->kind == CXCursor_DoStmt ||
+                    q->kind == CXCursor_ForStmt;
+        if (loop && refs_in(l, q->start, q->end))
+            return true;
+        if (q == l->scope)
+            break;
     }
     return false;
+}
+
+/* Is l used after one of the points P of its scope? */
+static bool live_across(points P, const gt_local *l)
+{
+    for (int i = 0; i < P.n; i++)
+        if (P.v[i]->start >= l->decl_node->start && P.v[i]->start < l->scope->end &&
+            used_after(l, P.v[i]))
+            return true;
+    return false;
+}
+
+/* What each spilling check copies: the C locals (not in the frame) whose
+ * lifetime spans the check and that are used after it.  A check that would
+ * have to copy a local it cannot name (shadowed at the loop) or whose type
+ * cannot be named outside the function is dropped. */
+static void spill_sets(an *A, gt_func *f)
+{
+    gt_local **copy = xcalloc(f->nlocals ? f->nlocals : 1, sizeof *copy);
+    for (int i = 0; i < A->nspilling; i++) {
+        gt_node *loop = A->spilling[i], *c = loop->check;
+        bool ok = true;
+        int n = 0;
+        for (int k = 0; k < f->nlocals && ok; k++) {
+            gt_local *l = f->locals[k];
+            if (l->is_param || l->is_static || l->hoisted || !in_scope_at(l, c->start) ||
+                !used_after(l, c))
+                continue;
+            for (int j = 0; j < f->nlocals; j++) {
+                gt_local *m = f->locals[j];
+                if (m != l && !m->is_param && in_scope_at(m, c->start) &&
+                    m->decl_node->start > l->decl_node->start && !strcmp(m->name, l->name))
+                    ok = false;                       /* l is shadowed here */
+            }
+            copy[n++] = l;
+        }
+        char **td = xcalloc(n ? n : 1, sizeof *td);
+        for (int k = 0; k < n; k++)
+            if (!(td[k] = type_decl(A->ctx, copy[k]->type, "@", true, false)))
+                ok = false;
+        if (ok) {
+            loop->spills = xcalloc(n ? n : 1, sizeof *loop->spills);
+            for (int k = 0; k < n; k++)
+                loop->spills[loop->nspills++] =
+                    (gt_spill){ copy[k], frame_field(f, "__s", copy[k]->type, td[k], loop) };
+        } else {
+            loop->check = NULL;
+            f->nunchecked++;
+        }
+        for (int k = 0; k < n; k++)
+            xfree(td[k]);
+        xfree(td);
+    }
+    xfree(copy);
 }
 
 static bool in_static_init(gt_node *n)
@@ -711,6 +821,10 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
         return false;
     walk(&A, root, false);
     preemption_checks(&A, f->body);
+    for (int i = 0; i < A.nsusp; i++)
+        VEC_PUSH(A.all, A.nall, A.capall, A.susp[i]);
+    for (int i = 0; i < A.nspilling; i++)
+        VEC_PUSH(A.all, A.nall, A.capall, A.spilling[i]->check);
 
     /* which locals live in the frame */
     for (int i = 0; i < f->nlocals; i++) {
@@ -719,8 +833,9 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
             continue;
         /* An object lives from the entry of its block: a goto back above its
          * declaration can carry its address across an earlier suspension. */
-        bool after = susp_in(&A, l->decl_node->start, l->scope->end);
-        bool anywhere = susp_in(&A, l->scope->start, l->scope->end);
+        points P = points_for(&A, l);
+        bool after = point_in(P, l->decl_node->start, l->scope->end);
+        bool anywhere = point_in(P, l->scope->start, l->scope->end);
         if (l->has_cleanup && after) {
             diag_error(&ctx->diags, cursor_offset(ctx, l->decl),
                        "'%s' has a cleanup attribute and a suspension point in its scope: the "
@@ -732,7 +847,7 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
         if (l->addr_taken || l->is_vla)
             l->hoisted = after || (anywhere && has_label(l->scope));
         else
-            l->hoisted = after && (has_label(l->scope) || live_across(&A, l));
+            l->hoisted = after && (has_label(l->scope) || live_across(P, l));
         if (!l->hoisted)
             continue;
         if (l->is_vla) {
@@ -770,7 +885,7 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
     for (int i = 0; i < A.nlits; i++) {
         gt_node *n = A.lits[i];
         gt_node *scope = scope_of(n);
-        if (!scope || in_static_init(n) || !susp_ends_in(&A, n->start, scope->end))
+        if (!scope || in_static_init(n) || !point_ends_in(points_for(&A, NULL), n->start, scope->end))
             continue;
         CXType t = clang_getCursorType(n->cur);
         char *td = type_decl(ctx, t, "@", true, false);
@@ -787,6 +902,7 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
         if (!field_align_ok(ctx, n->hoist, n->start, "this compound literal"))
             A.ok = false;
     }
+    spill_sets(&A, f);
     if (A.first_alloca && A.nsusp > 0) {
         diag_error(&ctx->diags, A.first_alloca->start,
                    "alloca() memory would live across a suspension point of '%s'; use a heap "
@@ -794,6 +910,8 @@ bool analyse_func(gt_ctx *ctx, gt_func *f)
         A.ok = false;
     }
     xfree(A.susp);
+    xfree(A.spilling);
+    xfree(A.all);
     xfree(A.lits);
     ctx->cur_func = NULL;
     return A.ok;

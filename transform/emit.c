@@ -318,9 +318,11 @@ void emit_func(gt_ctx *ctx, gt_func *f, strbuf *report)
            f->name, f->name, FR, f->name, FR);
     for (int k = 1; k < f->nstates; k++)
         ob_gen(&b, " case %d: goto go__L%d;", k, k);
-    ob_gen(&b, " default: break; } if (go_preempt_requested()) { %s->hdr.state = %d; "
-               "go_preempt__begin(); return GO_SUSPEND; go__L%d: ; }",
-           FR, f->entry_check, f->entry_check);
+    ob_gen(&b, " default: break; }");
+    if (!f->nopreempt)
+        ob_gen(&b, " if (go_preempt_requested()) { %s->hdr.state = %d; go_preempt__begin(); "
+                   "return GO_SUSPEND; go__L%d: ; }",
+               FR, f->entry_check, f->entry_check);
     ob_src_stmt(&b, f->body->start + 1, f->body->end - 1);
     ob_gen(&b, " return GO_DONE; }");
     edit_add(ctx, f->def_start, f->def_end, ob_finish(&b, f->def_end));
@@ -334,6 +336,12 @@ void emit_func(gt_ctx *ctx, gt_func *f, strbuf *report)
         int npoints = f->nstates - 1 - f->nchecks;
         sb_printf(report, ", %d suspension point%s, %d preemption check%s", npoints,
                   npoints == 1 ? "" : "s", f->nchecks, f->nchecks == 1 ? "" : "s");
+        if (f->nopreempt)
+            sb_put(report, " (GO_NOPREEMPT)");
+        if (f->nunchecked)
+            sb_printf(report, ", %d loop%s without a check (a VLA, cleanup variable, alloca or "
+                      "shadowed local in scope, or inside a statement expression)",
+                      f->nunchecked, f->nunchecked == 1 ? "" : "s");
         if (f->heap_children)
             sb_put(report, ", child frames from the heap (recursion or callee size unknown here)");
         else if (f->ninline)

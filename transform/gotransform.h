@@ -137,6 +137,9 @@ struct gt_node {
     int cont_label;                /* loop lowered to for(;;): its `continue` label */
     bool lowered;                  /* suspension point: its state and label were emitted */
     struct gt_node *check;         /* loop: its preemption check point (synthetic node) */
+    struct gt_spill *spills;       /* loop whose check spills (see analyse.c): what it copies */
+    int nspills;
+    bool check_spills;             /* loop: the check keeps C locals (a loop that never suspends) */
 };
 
 /* ---- locals and frame fields --------------------------------------------- */
@@ -147,6 +150,13 @@ typedef struct gt_field {
     gt_node *scope;                /* scope owning the storage (NULL: whole function) */
     long long size, align;         /* for --report; -1 if unknown */
 } gt_field;
+
+/* A C local that a spilling preemption check copies into the frame before
+ * it yields and back when the goroutine resumes. */
+typedef struct gt_spill {
+    struct gt_local *local;
+    gt_field *field;
+} gt_spill;
 
 typedef struct gt_local {
     CXCursor decl;
@@ -186,8 +196,10 @@ typedef struct gt_func {
     int *lines;                    /* lines[k] = line of suspension point k */
     int nstates, capstates;
     char *fr;                      /* name of the frame pointer in the resume function */
+    bool nopreempt;                /* GO_NOPREEMPT: no preemption checks at all */
     int entry_check;               /* state of the preemption check at entry */
     int nchecks;                   /* preemption checks (entry and loops) */
+    int nunchecked;                /* loops left without a check (see analyse.c) */
     int ntemps, nconts;
     struct gt_func **callees;      /* GO_FUNCs it calls, spawns or runs (first use order) */
     int ncallees, capcallees;

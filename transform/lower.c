@@ -1043,13 +1043,35 @@ static void return_stmt(lw *L, gt_node *n)
     finish_stmt(L, n, &b, end);
 }
 
-/* The preemption check at the start of a loop's body (see frame.h). */
-static char *check_text(lw *L, gt_node *at)
+/* The preemption check at the start of a loop's body (see frame.h).  A
+ * spilling check stores its C locals into their frame slots before it
+ * yields and loads them back when resumed; the stores may read a local not
+ * yet assigned on some path (harmless: its value is not used), which gcc
+ * would warn about, so they are bracketed by pragmas both compilers accept. */
+static char *check_text(lw *L, gt_node *loop)
 {
-    int k = new_state(L, at);
+    int k = new_state(L, loop);
     L->f->nchecks++;
-    return xprintf(" if (go_preempt_requested()) { %s->hdr.state = %d; go_preempt__begin(); "
-                   "return GO_SUSPEND; go__L%d: ; } ", L->fr, k, k);
+    strbuf store = { 0 }, load = { 0 };
+    if (loop->nspills) {
+        sb_put(&store, "_Pragma(\"GCC diagnostic push\") "
+                       "_Pragma(\"GCC diagnostic ignored \\\"-Wpragmas\\\"\") "
+                       "_Pragma(\"GCC diagnostic ignored \\\"-Wunknown-warning-option\\\"\") "
+                       "_Pragma(\"GCC diagnostic ignored \\\"-Wmaybe-uninitialized\\\"\") "
+                       "_Pragma(\"GCC diagnostic ignored \\\"-Wuninitialized\\\"\") ");
+        for (int i = 0; i < loop->nspills; i++) {
+            const gt_spill *sp = &loop->spills[i];
+            sb_printf(&store, "%s->%s = %s; ", L->fr, sp->field->name, sp->local->name);
+            sb_printf(&load, " %s = %s->%s;", sp->local->name, L->fr, sp->field->name);
+        }
+        sb_put(&store, "_Pragma(\"GCC diagnostic pop\") ");
+    }
+    char *t = xprintf(" if (go_preempt_requested()) { %s%s->hdr.state = %d; go_preempt__begin(); "
+                      "return GO_SUSPEND; go__L%d:%s ; } ", store.s ? store.s : "", L->fr, k, k,
+                      load.s ? load.s : "");
+    xfree(sb_take(&store));
+    xfree(sb_take(&load));
+    return t;
 }
 
 static void loop_check(lw *L, gt_node *loop, gt_node *body)
@@ -1161,8 +1183,10 @@ bool lower_func(gt_ctx *ctx, gt_func *f)
     lw L = { .ctx = ctx, .f = f, .fr = f->fr, .ok = true,
              .callees = &f->callees, .ncallees = &f->ncallees, .capcallees = &f->capcallees };
     VEC_PUSH(f->lines, f->nstates, f->capstates, (int)src_line(&ctx->src, f->def_start));
-    f->entry_check = new_state(&L, f->body);
-    f->nchecks = 1;
+    if (!f->nopreempt) {
+        f->entry_check = new_state(&L, f->body);
+        f->nchecks = 1;
+    }
     leaf_refs(&L, f->body);
     moved_tag_edits(&L, f->body);
     continue_labels(&L, f->body);

@@ -1,7 +1,8 @@
 /* parse.c — from a path and flags (or compile_commands.json) to a libclang
  * translation unit, plus the pre-pass every later step relies on:
  *   - the USRs of functions annotated go_suspend and go_func, found on any
- *     redeclaration of any top-level function (headers included);
+ *     redeclaration of any top-level function (headers included), and
+ *     which GO_FUNCs are also go_nopreempt;
  *   - the macro invocations of the main file (for macro-safe rewriting and to
  *     find go(...) / go_main(...));
  *   - the main file's text and line table; the include list for -MF.
@@ -351,6 +352,8 @@ static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClie
     }
     if (f) {
         f->decl = c;
+        if (has_annotation(c, "go_nopreempt"))
+            f->nopreempt = true;
         if (clang_getCursorLinkage(c) == CXLinkage_Internal)
             f->is_static = true;
         unsigned s, e;

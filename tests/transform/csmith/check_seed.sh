@@ -20,7 +20,10 @@
 #   LIBSCHED     libsched.a                    GOSCHED_INCLUDE  include/ of this repository
 #   CC (gcc), CSMITH (csmith), CSMITH_INCLUDE (/usr/include/csmith),
 #   CSMITH_OPTIONS (replaces the default generation options),
-#   PLAIN_TIMEOUT (2 s), GO_TIMEOUT (30 s)
+#   PLAIN_TIMEOUT (2 s), GO_TIMEOUT (30 s),
+#   MODE: yields (default: go_yield() at every statement) or compute (no
+#   yields, so every loop only computes, built -DGOSCHED_PREEMPT_ALWAYS: every
+#   preemption check yields, spilling and reloading the loop's C locals)
 set -uo pipefail
 
 seed=${1:?usage: check_seed.sh <seed> [workdir]}
@@ -57,7 +60,10 @@ rc=$?
 ((rc == 124)) && verdict 77 SKIP "csmith's program runs longer than ${PLAIN_TIMEOUT}s"
 ((rc != 0)) && verdict 77 SKIP "csmith's program exits with $rc"
 
-"$GO_VARIANT" prog.c -o prog.go.c -- -I"$CSMITH_INCLUDE" >variant.log 2>&1 ||
+MODE=${MODE:-yields}
+variant_flags=() go_cflags=()
+[[ $MODE == compute ]] && variant_flags=(--no-yields) go_cflags=(-DGOSCHED_PREEMPT_ALWAYS)
+"$GO_VARIANT" "${variant_flags[@]}" prog.c -o prog.go.c -- -I"$CSMITH_INCLUDE" >variant.log 2>&1 ||
     verdict 2 ERROR "go_variant failed: $(head -c 300 variant.log)"
 $CC "${cflags[@]}" -DGOSCHED_SEQUENTIAL prog.go.c -o seq "$LIBSCHED" -lpthread >cc-seq.log 2>&1 ||
     verdict 2 ERROR "the go variant does not compile with -DGOSCHED_SEQUENTIAL"
@@ -70,7 +76,7 @@ cmp -s plain.out seq.out || verdict 2 ERROR "the sequential go variant prints an
 "$GOTRANSFORM" prog.go.c -o prog.tr.c -- -I"$GOSCHED_INCLUDE" -I"$CSMITH_INCLUDE" >transform.log 2>&1
 rc=$?
 ((rc != 0)) && verdict 1 FAIL "gotransform exits with $rc: $(grep -m1 error: transform.log | head -c 300)"
-$CC "${cflags[@]}" prog.tr.c -o go "$LIBSCHED" -lpthread >cc-go.log 2>&1 ||
+$CC "${cflags[@]}" "${go_cflags[@]}" prog.tr.c -o go "$LIBSCHED" -lpthread >cc-go.log 2>&1 ||
     verdict 1 FAIL "the transformed program does not compile: $(grep -m1 error: cc-go.log | head -c 300)"
 timeout "$GO_TIMEOUT" ./go >go.out 2>go.err
 rc=$?

@@ -10,11 +10,14 @@
  *     {...}`, and a new `int main(void) { return go_main(csmith_main()); }`
  *     is appended;
  *   - `#include <gosched.h>` is prepended.
+ * With --no-yields no go_yield() is inserted: every loop then only computes,
+ * which exercises the preemption checks that spill C locals (check_seed.sh
+ * builds that variant with -DGOSCHED_PREEMPT_ALWAYS: every check yields).
  * Invariants: every edit is an insertion except the replacement of main's
  * header; all edits are computed on libclang extents of the main file, so
  * the rest of the text is kept byte for byte.
  *
- *   go_variant in.c -o out.c [-- compiler flags, e.g. -I/usr/include/csmith]
+ *   go_variant [--no-yields] in.c -o out.c [-- compiler flags, e.g. -I/usr/include/csmith]
  * Exit status 0 on success, 1 when the input does not parse or has no
  * `main(void)` (csmith --no-argc).
  */
@@ -37,6 +40,7 @@ typedef struct rewriter {
     edit *edits;
     int nedits, capedits;
     bool has_main;
+    bool no_yields;                /* --no-yields: mark functions only */
 } rewriter;
 
 static void *xrealloc(void *p, size_t n)
@@ -206,7 +210,7 @@ static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientDa
     } else {
         add_edit(rw, s, s, "GO_FUNC ");
     }
-    if (!clang_Cursor_isNull(body)) {
+    if (!clang_Cursor_isNull(body) && !rw->no_yields) {
         visit_stmt(body, c, rw);
         clang_visitChildren(body, visit_stmt, rw);
     }
@@ -245,6 +249,7 @@ static char *read_file(const char *path, unsigned *size)
 int main(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL;
+    bool no_yields = false;
     int nflags = 0;
     const char *const *flags = NULL;
     for (int i = 1; i < argc; i++) {
@@ -252,6 +257,8 @@ int main(int argc, char **argv)
             flags = (const char *const *)argv + i + 1;
             nflags = argc - i - 1;
             break;
+        } else if (!strcmp(argv[i], "--no-yields")) {
+            no_yields = true;
         } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             out = argv[++i];
         } else {
@@ -259,10 +266,10 @@ int main(int argc, char **argv)
         }
     }
     if (!in || !out) {
-        fputs("usage: go_variant in.c -o out.c [-- compiler flags]\n", stderr);
+        fputs("usage: go_variant [--no-yields] in.c -o out.c [-- compiler flags]\n", stderr);
         return 2;
     }
-    rewriter rw = { 0 };
+    rewriter rw = { .no_yields = no_yields };
     rw.text = read_file(in, &rw.size);
     if (!rw.text) {
         fprintf(stderr, "go_variant: cannot read %s\n", in);
