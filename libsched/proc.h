@@ -88,6 +88,7 @@ struct go_p {
     uint32_t schedtick;           /* incremented on every schedule (sysmon reads it) */
     uint32_t syscalltick;         /* incremented on every blocking call (sysmon reads it) */
     uint32_t runnext_streak;      /* consecutive Gs run from runnext */
+    uint64_t rand_state;          /* go__rand's state under GOSCHED_SEED (seed.c) */
 
     int64_t goid_next, goid_end;  /* batch of goroutine ids */
 
@@ -129,6 +130,7 @@ struct go_sched {
     _Atomic bool running;         /* between go_run_main's start and end */
     _Atomic bool stopping;        /* the main goroutine returned */
     _Atomic bool plain_threads;   /* a plain thread used the API (no deadlock check) */
+    bool seeded;                  /* GOSCHED_SEED: scheduling choices from the seed (seed.c) */
     go_g *main_g;
     const int *main_result_ptr;
     int main_result;
@@ -180,6 +182,11 @@ bool go__acquire_idle_p(go_m *m);     /* m (without a P) takes an idle P, if any
 /* Make parked Gs (a schedlink list) runnable: onto the current P's queue, or
  * without a P onto the global queue with Ms started for idle Ps. */
 void go__inject(go_g *list);
+
+/* seed.c: GOSCHED_SEED */
+void go__seed_init(void);             /* reads it; seeds every P (after they exist) */
+go_g *go__seed_pick(go_p *p);         /* the next G of p's queue; one P only */
+void go__seed_before_resume(void);    /* perhaps ask the G about to run to yield */
 
 /* alloc.c: G and frame caches */
 go_g *go__g_alloc(go_p *p);

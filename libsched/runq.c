@@ -134,6 +134,26 @@ go_g *go__runq_get(go_p *p, bool *from_runnext)
     return go__runq_get_head(p);
 }
 
+go_g *go__runq_get_chosen(go_p *p, uint32_t r)
+{
+    go_runq *q = &p->runq;
+    go_g *next = atomic_load_explicit(&q->runnext, memory_order_relaxed);
+    uint32_t h = atomic_load_explicit(&q->head, memory_order_relaxed);
+    uint32_t t = atomic_load_explicit(&q->tail, memory_order_relaxed);
+    uint32_t n = t - h + (next != NULL);
+    if (n == 0)
+        return NULL;
+    uint32_t k = (uint32_t)(((uint64_t)r * n) >> 32);
+    if (k == t - h) {
+        atomic_store_explicit(&q->runnext, NULL, memory_order_relaxed);
+        return next;
+    }
+    go_g *g = slot_load(q, h + k);          /* swap it to the head, take the head */
+    slot_store(q, h + k, slot_load(q, h));
+    atomic_store_explicit(&q->head, h + 1, memory_order_relaxed);
+    return g;
+}
+
 /* Copy about half of victim's queue into thief's ring starting at slot
  * `batch_head`; returns how many were taken. */
 static uint32_t runq_grab(go_p *victim, go_runq *batch, uint32_t batch_head,

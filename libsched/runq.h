@@ -56,6 +56,10 @@ go_g *go__runq_get(struct go_p *p, bool *from_runnext);
 /* Take the head of the ring only, skipping runnext.  Owner only. */
 go_g *go__runq_get_head(struct go_p *p);
 
+/* Take the G chosen by r (uniform over runnext and the ring's Gs), or NULL
+ * when empty.  Owner only, and only while no other P exists to steal. */
+go_g *go__runq_get_chosen(struct go_p *p, uint32_t r);
+
 /* Steal about half of victim's queue into thief's ring and return one of
  * the stolen Gs (or NULL).  With steal_runnext, take victim's runnext when
  * its ring is empty.  Called by the thief, which owns `thief`. */

@@ -10,6 +10,8 @@
  *               global queue when preempted, or back from a GO_BLOCKING
  *               call that lost its P).
  * No native recursion: a 10,000-deep call chain uses one C stack frame.
+ * Under GOSCHED_SEED, seed.c makes the choices below (which G next, when to
+ * yield) from the seed.
  * errno is saved in the G at a suspension and restored before it resumes.
  *
  * Finding work (schedule → find_runnable), in Go's order: the P's expired
@@ -377,6 +379,15 @@ static go_g *local_get(go_p *p)
     return g;
 }
 
+/* The next G of p's own queue; under GOSCHED_SEED with one P, the seed's
+ * choice. */
+static go_g *local_next(go_p *p)
+{
+    if (GO__UNLIKELY(go__sched.seeded && go__sched.nprocs == 1))
+        return go__seed_pick(p);
+    return local_get(p);
+}
+
 static go_g *steal_work(go_p *p)
 {
     uint32_t n = (uint32_t)go__sched.nprocs;
@@ -480,7 +491,7 @@ static go_g *find_runnable(go_m *m)
             if (g)
                 return g;
         }
-        if ((g = local_get(p)))
+        if ((g = local_next(p)))
             return g;
         if (globrunq_maybe_nonempty()) {
             go__lock_acquire(&go__sched.lock);
@@ -497,7 +508,7 @@ static go_g *find_runnable(go_m *m)
             return g;
         }
         /* Expired timers of every P: idle ones have nobody else. */
-        if (go__timers_run_all() && (g = local_get(p)))
+        if (go__timers_run_all() && (g = local_next(p)))
             return g;
 
         int busy = go__sched.nprocs - atomic_load_explicit(&go__sched.npidle, memory_order_relaxed);
@@ -613,6 +624,8 @@ static void execute(go_m *m, go_g *g)
     __atomic_store_n(&p->schedtick, p->schedtick + 1, __ATOMIC_RELAXED);   /* sysmon reads it */
     if (GO__UNLIKELY(__atomic_load_n(&go__preempt_flag, __ATOMIC_RELAXED)))
         __atomic_store_n(&go__preempt_flag, 0, __ATOMIC_RELAXED);   /* meant for the G before */
+    if (GO__UNLIKELY(go__sched.seeded))
+        go__seed_before_resume();
     GO__COUNT(p->count.switches);
     atomic_store_explicit(&g->status, GO_G_RUNNING, memory_order_relaxed);
     atomic_signal_fence(memory_order_seq_cst);   /* the store, then the load (freeze.c) */
@@ -985,6 +998,7 @@ static void sched_init(int nprocs)
     }
     for (int i = nprocs - 1; i > 0; i--)
         pidle_put(go__sched.allp[i]);
+    go__seed_init();
 }
 
 /* Every M but the caller's has exited: free everything but the abandoned

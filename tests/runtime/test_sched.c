@@ -236,6 +236,46 @@ START_TEST(runnext_lifo_of_one)
 }
 END_TEST
 
+/* GOSCHED_SEED with one P: the same seed replays the same interleaving,
+ * different seeds give different ones, and every yield is still logged. */
+START_TEST(seeded_schedule_replays)
+{
+    enum { SEEDS = 6, KIDS = 4, ROUNDS = 5 };
+    char logs[SEEDS][KIDS * ROUNDS + 1];
+    setenv("GOSCHED_PROCS", "1", 1);
+    for (int seed = 0; seed < SEEDS; seed++) {
+        char val[16];
+        snprintf(val, sizeof val, "%d", seed + 1);
+        setenv("GOSCHED_SEED", val, 1);
+        for (int run = 0; run < 2; run++) {
+            run_yielders(KIDS, ROUNDS);
+            ck_assert_int_eq(atomic_load(&order_len), KIDS * ROUNDS);
+            for (int k = 0; k < KIDS; k++) {
+                int n = 0;
+                for (int i = 0; i < KIDS * ROUNDS; i++)
+                    n += order_log[i] == 'A' + k;
+                ck_assert_int_eq(n, ROUNDS);
+            }
+            if (run == 0)
+                memcpy(logs[seed], order_log, sizeof logs[seed]);
+            else
+                ck_assert_msg(!memcmp(logs[seed], order_log, sizeof logs[seed]),
+                              "seed %d replayed %s as %s", seed + 1, logs[seed], order_log);
+        }
+    }
+    int distinct = 0;
+    for (int i = 0; i < SEEDS; i++) {
+        bool seen = false;
+        for (int j = 0; j < i; j++)
+            seen = seen || !memcmp(logs[i], logs[j], sizeof logs[i]);
+        distinct += !seen;
+    }
+    ck_assert_msg(distinct >= SEEDS - 1, "only %d different schedules over %d seeds", distinct,
+                  SEEDS);
+    unsetenv("GOSCHED_SEED");
+}
+END_TEST
+
 /* ---- runnext is capped: a ping-pong pair cannot starve the queue ------------------- */
 
 struct pp_shared {
@@ -904,6 +944,7 @@ static Suite *sched_suite(void)
     tcase_add_test(tc, repeated_run_main);
     tcase_add_test(tc, yield_alternates);
     tcase_add_test(tc, runnext_lifo_of_one);
+    tcase_add_test(tc, seeded_schedule_replays);
     tcase_add_test(tc, runnext_cannot_starve_queue);
     tcase_add_test(tc, nested_calls);
     tcase_add_test(tc, errno_preserved);
