@@ -296,6 +296,24 @@ static bool is_callee_position(gt_node *ref)
     return n->parent && n->parent->kind == CXCursor_CallExpr && n->idx == 0;
 }
 
+/* A call of GO_FUNC g passes as many arguments as g has parameters (the
+ * frame has a field per parameter).  C only warns when an old-style (K&R)
+ * definition is called with another number; a declaration without a
+ * prototype says nothing. */
+static bool arity_ok(an *A, gt_node *call, gt_func *g, const char *name)
+{
+    CXCursor d = g->decl;
+    if ((clang_getCursorType(d).kind != CXType_FunctionProto && !clang_isCursorDefinition(d)) ||
+        clang_isFunctionTypeVariadic(clang_getCursorType(d)))
+        return true;                   /* (a variadic GO_FUNC is rejected elsewhere) */
+    int want = clang_Cursor_getNumArguments(d), got = clang_Cursor_getNumArguments(call->cur);
+    if (want < 0 || got < 0 || want == got)
+        return true;
+    diag_error(&A->ctx->diags, call->start, "GO_FUNC '%s' takes %d argument%s, but this call passes %d",
+               name, want, want == 1 ? "" : "s", got);
+    return false;
+}
+
 static void classify_call(an *A, gt_node *n, bool uneval)
 {
     gt_ctx *ctx = A->ctx;
@@ -305,6 +323,8 @@ static void classify_call(an *A, gt_node *n, bool uneval)
     char *usr = cx_string(clang_getCursorUSR(callee));
     char *name = cx_string(clang_getCursorSpelling(callee));
     gt_func *g = func_by_usr(ctx, usr);
+    if (g && !uneval && !arity_ok(A, n, g, name))
+        A->ok = false;             /* and classify it anyway: no follow-on errors */
     if (usr_is_suspend(ctx, usr)) {
         if (!A->f) {
             diag_error(&ctx->diags, n->start,
