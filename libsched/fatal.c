@@ -2,6 +2,8 @@
  *
  *   panic: <msg>                    misuse by the program (go__panic_at);
  *                                   abort(), so a debugger or core catches it
+ *                                   (stdout is flushed first, so what the
+ *                                   program printed before is not lost)
  *   fatal error: <msg>              the runtime cannot go on (go__fatal);
  *                                   exit status 2, as Go
  * followed by a blank line and the current goroutine's block (its id and
@@ -38,6 +40,7 @@ void go__panic_at(const char *file, int line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    fflush(stdout);
     report("panic", file, line, fmt, ap);
     va_end(ap);
     abort();

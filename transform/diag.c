@@ -79,30 +79,50 @@ static void print_file_line(gt_diags *d, CXFile file, unsigned line, unsigned co
     xfree(owned);
 }
 
+/* One libclang diagnostic as clang prints it: file:line:col: label: text,
+ * then the source line and a caret. */
+static void print_clang(gt_diags *d, CXDiagnostic cd, const char *label)
+{
+    CXSourceLocation loc = clang_getDiagnosticLocation(cd);
+    CXFile file;
+    unsigned line, col;
+    clang_getFileLocation(loc, &file, &line, &col, NULL);
+    char *msg = cx_string(clang_getDiagnosticSpelling(cd));
+    if (!file) {
+        fprintf(d->out, "%s: %s\n", label, msg);
+        xfree(msg);
+        return;
+    }
+    char *fname = cx_string(clang_getFileName(file));
+    if (d->src && d->src->abspath && !strcmp(fname, d->src->abspath)) {
+        xfree(fname);
+        fname = xstrdup(d->src->path);
+    }
+    fprintf(d->out, "%s:%u:%u: %s: %s\n", fname, line, col, label, msg);
+    xfree(fname);
+    xfree(msg);
+    print_file_line(d, file, line, col);
+}
+
+/* An error and its notes ("previous declaration is here"). */
 bool diag_clang(gt_diags *d, CXDiagnostic cd)
 {
     enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(cd);
     if (sev < CXDiagnostic_Error)
         return false;
-    CXSourceLocation loc = clang_getDiagnosticLocation(cd);
     CXFile file;
-    unsigned line, col;
-    clang_getSpellingLocation(loc, &file, &line, &col, NULL);
+    clang_getSpellingLocation(clang_getDiagnosticLocation(cd), &file, NULL, NULL, NULL);
     if (!file)
         return false;          /* driver diagnostics (e.g. gcc-only flags): ignored */
-    clang_getFileLocation(loc, &file, &line, &col, NULL);
     if (d->out) {
-        char *fname = cx_string(clang_getFileName(file));
-        if (d->src && d->src->abspath && !strcmp(fname, d->src->abspath)) {
-            xfree(fname);
-            fname = xstrdup(d->src->path);
+        print_clang(d, cd, sev == CXDiagnostic_Fatal ? "fatal error" : "error");
+        CXDiagnosticSet notes = clang_getChildDiagnostics(cd);
+        for (unsigned i = 0; i < clang_getNumDiagnosticsInSet(notes); i++) {
+            CXDiagnostic n = clang_getDiagnosticInSet(notes, i);
+            if (clang_getDiagnosticSeverity(n) == CXDiagnostic_Note)
+                print_clang(d, n, "note");
+            clang_disposeDiagnostic(n);
         }
-        char *msg = cx_string(clang_getDiagnosticSpelling(cd));
-        fprintf(d->out, "%s:%u:%u: %s: %s\n", fname, line, col,
-                sev == CXDiagnostic_Fatal ? "fatal error" : "error", msg);
-        xfree(fname);
-        xfree(msg);
-        print_file_line(d, file, line, col);
     }
     d->errors++;
     return true;

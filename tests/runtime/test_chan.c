@@ -631,6 +631,16 @@ static void try_send_closed(void)
     MARK_LINE(); go_try_send(c, &v);
 }
 
+/* stdout into the captured pipe (so fully buffered), a line, then a panic. */
+static void print_then_panic(void)
+{
+    dup2(2, 1);
+    printf("printed before the panic\n");
+    go_chan *c = go_chan_make(1, 0);
+    go_chan_close(c);
+    go_chan_close(c);
+}
+
 static void make_overflow(void) { go_chan_make(SIZE_MAX / 2, 3); }
 static void make_huge_elem(void) { go_chan_make(1 << 16, 1); }
 static void make_huge_cap(void) { go_chan_make(1, (size_t)1 << 40); }
@@ -644,6 +654,10 @@ START_TEST(misuse_close_and_size)
     assert_panic(&d, "close of closed channel", __FILE__);
     death_run(try_send_closed, &d);
     assert_panic(&d, "send on closed channel", __FILE__);
+    death_run(print_then_panic, &d);
+    const char *printed = strstr(d.err, "printed before the panic\n");
+    ck_assert_msg(printed && printed < strstr(d.err, "panic: close of closed channel"),
+                  "stdout not flushed before the panic:\n%s", d.err);
     death_run(make_overflow, &d);
     assert_panic(&d, "makechan: size out of range", NULL);
     death_run(make_huge_elem, &d);
