@@ -22,6 +22,7 @@
  * malloc/free.  A free block keeps its list link in its first word.
  */
 #include <stdalign.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,9 @@ static go_frame_carve frame_global_carve[GO_FRAME_NCLASS];   /* under frame_lock
 static _Atomic uint32_t frame_global_n[GO_FRAME_NCLASS];   /* lock-free peek at .n */
 
 /* ---- Gs ---------------------------------------------------------------- */
+
+_Static_assert(offsetof(go_g, ext) + sizeof(go_gext *) <= 64,
+               "the fields a G's whole life touches fit in its first cache line");
 
 static go_gslab *gslab_new(void)
 {
@@ -127,9 +131,15 @@ go_g *go__g_alloc(go_p *p)
         return g_new(p);
     p->gfree = g->schedlink;
     p->ngfree--;
-    go_gext *ext = g->ext;   /* kept with the G: made once per slot at most */
-    memset(g, 0, sizeof *g);
-    g->ext = ext;
+    if (p->gfree)   /* the next spawn's G: likely freed on another P, so not cached here */
+        __builtin_prefetch(p->gfree, 1);
+    /* A reused G: only its first cache line is touched.  The caller sets top,
+     * id and status; retry and locals are NULL since the goroutine that used
+     * it ended (execute clears retry before calling it, goexit frees the
+     * locals); ext stays with the G; the other fields are set by whatever
+     * operation reads them. */
+    g->saved_errno = 0;
+    g->result = 0;
     return g;
 }
 
@@ -266,9 +276,11 @@ void *go_frame_alloc(const go_func_info *info)
         f = malloc(size);
     } else {
         uint32_t cls = frame_class(size);
-        if (p && p->frames[cls].head)
+        if (p && p->frames[cls].head) {
             f = list_pop(&p->frames[cls]);
-        else if (p)
+            if (p->frames[cls].head)   /* the next one: as for Gs (go__g_alloc) */
+                __builtin_prefetch(p->frames[cls].head, 1);
+        } else if (p)
             f = frame_refill(p, cls);
         else
             f = frame_alloc_global(cls);

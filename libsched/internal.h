@@ -70,12 +70,23 @@ typedef struct go_gext {
 
 typedef struct go_g go_g;
 struct go_g {
+    /* First cache line: what spawning, running and ending a goroutine touch
+     * (alloc.c resets these when it reuses a G; the rest keeps the values
+     * its last user left, which every operation sets before reading). */
     go_frame *top;               /* innermost frame: resumed next */
     go_g *schedlink;             /* free list link */
     int64_t id;
     _Atomic uint32_t status;     /* enum go_gstatus */
     int saved_errno;             /* errno across suspensions */
     intptr_t result;             /* value of the last operation (go__result) */
+
+    /* called by the scheduler before resuming a woken G (cleared first, with
+     * go__curg() set); returns false when it parked the G again with
+     * go__park (e.g. a mutex waiter that lost the race): the scheduler then
+     * completes that park as after GO_SUSPEND */
+    bool (*retry)(go_g *g);
+    struct go_local_table *locals; /* goroutine-local values (local.c), NULL until set */
+    go_gext *ext;                /* timer and fd state, NULL until first needed */
 
     /* set by go__park, consumed by the scheduler after the frame returns */
     void (*unlockf)(void *arg);
@@ -84,22 +95,14 @@ struct go_g {
     bool preempted;              /* with yielding: requeue on the global queue */
     uint32_t gbatch_n;           /* free G heading a batch on sched.gfree: its length */
 
-    /* called by the scheduler before resuming a woken G (cleared first, with
-     * go__curg() set); returns false when it parked the G again with
-     * go__park (e.g. a mutex waiter that lost the race): the scheduler then
-     * completes that park as after GO_SUSPEND */
-    bool (*retry)(go_g *g);
-
     const char *wait_reason;     /* "chan receive", "select", "sync.Mutex.Lock", … */
     int64_t wait_since;          /* go__coarse_nanotime() when parked; 0: unknown */
-    struct go_local_table *locals; /* goroutine-local values (local.c), NULL until set */
 
     go__waiter wait;             /* the wait record of plain operations */
     _Atomic uint32_t select_done;/* select: 0 → 1 by the one waker that wins */
     go_case *select_cases;       /* select in progress: its cases */
     int select_n;
 
-    go_gext *ext;                /* timer and fd state, NULL until first needed */
     go_g *gbatch_tail;           /* free G heading a batch on sched.gfree: its last G */
 };
 
