@@ -7,13 +7,22 @@
  *     a thief copies slots first and CASes after, so a failed CAS just
  *     discards the copy;
  *   - tail - head <= GO_RUNQ_SIZE at all times;
- *   - runnext is swapped by the owner and CASed to NULL by consumers.
+ *   - runnext is swapped by the owner and CASed to NULL by consumers;
+ *   - with one P there are no thieves: its owner is the only consumer, and
+ *     takes from runnext and the ring with plain stores instead of CAS (the
+ *     locked instructions are a good part of a goroutine switch).
  */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "proc.h"
+
+/* Can another P take from this P's queue? */
+static inline bool runq_stealable(void)
+{
+    return go__sched.nprocs > 1;
+}
 
 static inline go_g *slot_load(go_runq *q, uint32_t i)
 {
@@ -49,13 +58,18 @@ void go__runq_put(go_p *p, go_g *g, bool next)
     go_runq *q = &p->runq;
     if (next) {
         /* Thieves only ever take runnext (CAS to NULL), and only the owner
-         * fills it: an empty runnext is filled with a plain store. */
+         * fills it: an empty runnext is filled with a plain store, and so is
+         * a full one when nobody steals. */
         go_g *old = atomic_load_explicit(&q->runnext, memory_order_relaxed);
-        if (old == NULL || !atomic_compare_exchange_strong_explicit(&q->runnext, &old, g,
-                               memory_order_acq_rel, memory_order_relaxed)) {
-            atomic_store_explicit(&q->runnext, g, memory_order_release);   /* (old was stolen) */
-            return;
+        if (old == NULL || !runq_stealable()) {
+            atomic_store_explicit(&q->runnext, g, memory_order_release);
+        } else if (!atomic_compare_exchange_strong_explicit(&q->runnext, &old, g,
+                       memory_order_acq_rel, memory_order_relaxed)) {
+            atomic_store_explicit(&q->runnext, g, memory_order_release);
+            old = NULL;   /* a thief took it meanwhile */
         }
+        if (old == NULL)
+            return;
         g = old;   /* kick the old runnext to the tail */
     }
     for (;;) {
@@ -111,11 +125,13 @@ go_g *go__runq_get_head(go_p *p)
         if (t == h)
             return NULL;
         go_g *g = slot_load(q, h);
-        if (atomic_compare_exchange_weak_explicit(&q->head, &h, h + 1,
-                memory_order_release, memory_order_relaxed)) {
-            prefetch_next(q, h);
-            return g;
-        }
+        if (!runq_stealable())
+            atomic_store_explicit(&q->head, h + 1, memory_order_release);
+        else if (!atomic_compare_exchange_weak_explicit(&q->head, &h, h + 1,
+                     memory_order_release, memory_order_relaxed))
+            continue;
+        prefetch_next(q, h);
+        return g;
     }
 }
 
@@ -123,10 +139,16 @@ go_g *go__runq_get(go_p *p, bool *from_runnext)
 {
     go_runq *q = &p->runq;
     go_g *next = atomic_load_explicit(&q->runnext, memory_order_relaxed);
-    /* Only the owner sets runnext, so if the CAS fails a thief took it and
-     * runnext is NULL: no retry needed. */
-    if (next && atomic_compare_exchange_strong_explicit(&q->runnext, &next, NULL,
-            memory_order_acquire, memory_order_relaxed)) {
+    if (next) {
+        /* Only the owner sets runnext, so if the CAS fails a thief took it
+         * and runnext is NULL: no retry needed. */
+        if (!runq_stealable())
+            atomic_store_explicit(&q->runnext, NULL, memory_order_relaxed);
+        else if (!atomic_compare_exchange_strong_explicit(&q->runnext, &next, NULL,
+                     memory_order_acquire, memory_order_relaxed))
+            next = NULL;
+    }
+    if (next) {
         *from_runnext = true;
         return next;
     }
