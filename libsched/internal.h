@@ -106,8 +106,10 @@ struct go_g {
     go_g *gbatch_tail;           /* free G heading a batch on sched.gfree: its last G */
 };
 
-/* Current goroutine of this thread, NULL on a plain thread or between Gs. */
-extern _Thread_local go_g *go__curg_tls;
+/* Current goroutine of this thread, NULL on a plain thread or between Gs.
+ * initial-exec, as go__preempt_flag: a plain load, not a __tls_get_addr
+ * call that would make every function using it save registers. */
+extern _Thread_local go_g *go__curg_tls __attribute__((tls_model("initial-exec")));
 static inline go_g *go__curg(void) { return go__curg_tls; }
 
 /* Park the current G (see the protocol above).  reason names the wait in

@@ -163,7 +163,7 @@ struct go_sched {
 extern struct go_sched go__sched;
 
 /* The M of this thread; NULL on a plain thread. */
-extern _Thread_local go_m *go__m_tls;
+extern _Thread_local go_m *go__m_tls __attribute__((tls_model("initial-exec")));
 
 static inline go_p *go__curp(void)
 {

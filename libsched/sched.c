@@ -58,8 +58,8 @@ enum {
 };
 
 struct go_sched go__sched;
-_Thread_local go_g *go__curg_tls;
-_Thread_local go_m *go__m_tls;
+_Thread_local go_g *go__curg_tls __attribute__((tls_model("initial-exec")));
+_Thread_local go_m *go__m_tls __attribute__((tls_model("initial-exec")));
 
 static go_stats_t last_stats;    /* go_stats() after go_run_main returned */
 
