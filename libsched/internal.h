@@ -229,5 +229,8 @@ noreturn void go__fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2
 
 #define GO__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define GO__LIKELY(x) __builtin_expect(!!(x), 1)
+/* A step of a goroutine switch's hot path: inlined even where the compiler
+ * would not (one call and one register save/restore less per switch). */
+#define GO__HOT_INLINE inline __attribute__((always_inline))
 
 #endif

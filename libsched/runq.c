@@ -53,6 +53,24 @@ static bool runq_put_slow(go_p *p, go_g *g, uint32_t h, uint32_t t)
     return true;
 }
 
+/* g at the tail of p's ring.  Not inlined: go__runq_put's runnext path
+ * (a readied G) then saves no registers. */
+static __attribute__((noinline)) void runq_put_tail(go_p *p, go_g *g)
+{
+    go_runq *q = &p->runq;
+    for (;;) {
+        uint32_t h = atomic_load_explicit(&q->head, memory_order_acquire);
+        uint32_t t = atomic_load_explicit(&q->tail, memory_order_relaxed);
+        if (t - h < GO_RUNQ_SIZE) {
+            slot_store(q, t, g);
+            atomic_store_explicit(&q->tail, t + 1, memory_order_release);
+            return;
+        }
+        if (runq_put_slow(p, g, h, t))
+            return;
+    }
+}
+
 void go__runq_put(go_p *p, go_g *g, bool next)
 {
     go_runq *q = &p->runq;
@@ -72,17 +90,7 @@ void go__runq_put(go_p *p, go_g *g, bool next)
             return;
         g = old;   /* kick the old runnext to the tail */
     }
-    for (;;) {
-        uint32_t h = atomic_load_explicit(&q->head, memory_order_acquire);
-        uint32_t t = atomic_load_explicit(&q->tail, memory_order_relaxed);
-        if (t - h < GO_RUNQ_SIZE) {
-            slot_store(q, t, g);
-            atomic_store_explicit(&q->tail, t + 1, memory_order_release);
-            return;
-        }
-        if (runq_put_slow(p, g, h, t))
-            return;
-    }
+    runq_put_tail(p, g);
 }
 
 void go__runq_put_array(go_p *p, go_g *const *gs, uint32_t n)

@@ -362,7 +362,7 @@ void go__inject(go_g *list)
 
 /* ---- finding work ----------------------------------------------------------- */
 
-static go_g *local_get(go_p *p)
+static GO__HOT_INLINE go_g *local_get(go_p *p)
 {
     if (GO__UNLIKELY(p->runnext_streak >= RUNNEXT_STREAK_MAX)) {
         p->runnext_streak = 0;
@@ -565,7 +565,7 @@ static void requeue_global(go_m *m, go_g *g)
 
 /* The G returned GO_SUSPEND (or its retry re-parked it): requeue a yielding
  * G, else complete the park.  The G must not be touched after unlockf. */
-static void park_current(go_m *m, go_g *g)
+static GO__HOT_INLINE void park_current(go_m *m, go_g *g)
 {
     go_p *p = m->p;
     g->saved_errno = *m->errnop;
