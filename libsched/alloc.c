@@ -10,7 +10,10 @@
  * abandoned goroutines outlive their run (see `abandoned`).
  *
  * Frames: size classes of 16 bytes up to 1 KiB; each class has a bounded
- * per-P free list and a global overflow list (under frame_lock).  Blocks of
+ * per-P free list and a global overflow stack of batches (under
+ * frame_lock): a P spills half of a full list, or refills an empty one, as
+ * one batch in O(1), without walking blocks that are usually in another
+ * CPU's cache (the batch's first block records its length).  Blocks of
  * a class are carved from 16-KiB frame slabs (per P and class; one global
  * carve per class, under frame_lock, for threads without a P), so a block
  * costs its class size and nothing more, and blocks move freely between
@@ -29,7 +32,7 @@
 #include "proc.h"
 
 enum { GCACHE_MAX = 64, GCACHE_BATCH = 32 };
-enum { FCACHE_MAX = 128, FCACHE_BATCH = 32 };
+enum { FCACHE_MAX = 128 };
 enum { FSLAB_BYTES = 16384 - 32 };   /* with malloc's header, in 4 pages */
 
 typedef struct frame_slab frame_slab;
@@ -39,8 +42,23 @@ struct frame_slab {
 };
 
 static _Atomic(frame_slab *) frame_slabs;   /* every frame slab, push-only */
+/* A free block heading a batch on a global stack: the batch is a chain of
+ * free blocks linked through their first word, as on a P's list. */
+typedef struct frame_batch frame_batch;
+struct frame_batch {
+    void *next;                  /* the chain's second block, or NULL */
+    frame_batch *below;          /* the next batch on the stack */
+    uint32_t n;                  /* blocks in the chain */
+};
+_Static_assert(sizeof(frame_batch) <= sizeof(go_frame), "every free block can head a batch");
+
+typedef struct frame_stack {
+    frame_batch *top;
+    uint32_t n;                  /* blocks in all its batches */
+} frame_stack;
+
 static go__lock frame_lock;
-static go_free_list frame_global[GO_FRAME_NCLASS];
+static frame_stack frame_global[GO_FRAME_NCLASS];            /* under frame_lock */
 static go_frame_carve frame_global_carve[GO_FRAME_NCLASS];   /* under frame_lock */
 static _Atomic uint32_t frame_global_n[GO_FRAME_NCLASS];   /* lock-free peek at .n */
 
@@ -219,15 +237,43 @@ static void *frame_carve(go_frame_carve *c, uint32_t cls)
     return b;
 }
 
+/* ---- the global stacks (frame_lock held) ---- */
+
+/* Push the chain head (n blocks, NULL-terminated) as one batch. */
+static void stack_push(uint32_t cls, void *head, uint32_t n)
+{
+    frame_stack *s = &frame_global[cls];
+    frame_batch *b = head;
+    b->below = s->top;
+    b->n = n;
+    s->top = b;
+    s->n += n;
+    atomic_store_explicit(&frame_global_n[cls], s->n, memory_order_relaxed);
+}
+
+/* Pop the top batch (the stack is not empty): its chain, length in *n. */
+static void *stack_pop(uint32_t cls, uint32_t *n)
+{
+    frame_stack *s = &frame_global[cls];
+    frame_batch *b = s->top;
+    s->top = b->below;
+    s->n -= b->n;
+    atomic_store_explicit(&frame_global_n[cls], s->n, memory_order_relaxed);
+    *n = b->n;
+    return b;
+}
+
+/* ---- a P's list ---- */
+
+/* p's list of class cls is empty: take a batch from the global stack, else
+ * carve a new block. */
 static void *frame_refill(go_p *p, uint32_t cls)
 {
     go_free_list *local = &p->frames[cls];
-    go_free_list *global = &frame_global[cls];
     if (atomic_load_explicit(&frame_global_n[cls], memory_order_relaxed)) {
         go__lock_acquire(&frame_lock);
-        while (local->n < FCACHE_BATCH && global->head)
-            list_push(local, list_pop(global));
-        atomic_store_explicit(&frame_global_n[cls], global->n, memory_order_relaxed);
+        if (frame_global[cls].top)
+            local->head = stack_pop(cls, &local->n);
         go__lock_release(&frame_lock);
         if (local->head)
             return list_pop(local);
@@ -235,33 +281,46 @@ static void *frame_refill(go_p *p, uint32_t cls)
     return frame_carve(&p->fcarve[cls], cls);
 }
 
-/* Allocation without a P: the global list, else the global carve. */
+/* p's list of class cls is full: keep its FCACHE_MAX / 2 most recently
+ * freed blocks, push the others as one batch. */
+static void frame_spill(go_p *p, uint32_t cls)
+{
+    go_free_list *local = &p->frames[cls];
+    void *last = local->head;   /* of the blocks kept */
+    for (uint32_t i = 1; i < FCACHE_MAX / 2; i++)
+        last = *(void **)last;
+    void *batch = *(void **)last;
+    *(void **)last = NULL;
+    uint32_t n = local->n - FCACHE_MAX / 2;
+    local->n = FCACHE_MAX / 2;
+    go__lock_acquire(&frame_lock);
+    stack_push(cls, batch, n);
+    go__lock_release(&frame_lock);
+}
+
+/* ---- without a P: the global stack, else the global carve ---- */
+
 static void *frame_alloc_global(uint32_t cls)
 {
     go__lock_acquire(&frame_lock);
-    go_free_list *global = &frame_global[cls];
-    void *b = global->head ? list_pop(global) : frame_carve(&frame_global_carve[cls], cls);
-    atomic_store_explicit(&frame_global_n[cls], global->n, memory_order_relaxed);
+    void *b;
+    if (frame_global[cls].top) {
+        uint32_t n;
+        b = stack_pop(cls, &n);
+        if (n > 1)
+            stack_push(cls, *(void **)b, n - 1);
+    } else {
+        b = frame_carve(&frame_global_carve[cls], cls);
+    }
     go__lock_release(&frame_lock);
     return b;
 }
 
 static void frame_free_global(void *b, uint32_t cls)
 {
+    *(void **)b = NULL;
     go__lock_acquire(&frame_lock);
-    list_push(&frame_global[cls], b);
-    atomic_store_explicit(&frame_global_n[cls], frame_global[cls].n, memory_order_relaxed);
-    go__lock_release(&frame_lock);
-}
-
-static void frame_spill(go_p *p, uint32_t cls)
-{
-    go_free_list *local = &p->frames[cls];
-    go_free_list *global = &frame_global[cls];
-    go__lock_acquire(&frame_lock);
-    while (local->n > FCACHE_MAX / 2)
-        list_push(global, list_pop(local));
-    atomic_store_explicit(&frame_global_n[cls], global->n, memory_order_relaxed);
+    stack_push(cls, b, 1);
     go__lock_release(&frame_lock);
 }
 
@@ -317,20 +376,21 @@ void go_frame_free(void *frame)
 
 /* ---- shutdown ------------------------------------------------------------ */
 
-/* Hand p's free frames and the rest of its slabs to the global lists. */
+/* Hand p's free frames and the rest of its slabs to the global stacks. */
 void go__frame_cache_drain(go_p *p)
 {
     go__lock_acquire(&frame_lock);
     for (uint32_t c = 0; c < GO_FRAME_NCLASS; c++) {
-        go_free_list *global = &frame_global[c];
-        while (p->frames[c].head)
-            list_push(global, list_pop(&p->frames[c]));
+        go_free_list *local = &p->frames[c];
         go_frame_carve *carve = &p->fcarve[c];
         while ((size_t)(carve->end - carve->next) >= class_size(c)) {
-            list_push(global, carve->next);
+            list_push(local, carve->next);
             carve->next += class_size(c);
         }
-        atomic_store_explicit(&frame_global_n[c], global->n, memory_order_relaxed);
+        if (local->head)
+            stack_push(c, local->head, local->n);
+        local->head = NULL;
+        local->n = 0;
     }
     go__lock_release(&frame_lock);
 }
