@@ -1,10 +1,10 @@
 /* alloc.c — free caches of Gs and frames.
  *
- * Gs: a bounded per-P free list (Go's gfput/gfget); beyond GCACHE_MAX half
- * of it moves to sched.gfree (under sched.lock), and an empty P list refills
- * from there.  sched.gfree is a stack of batches linked through schedlink,
- * the first G of each batch holding its last G and its length, so a batch
- * moves in O(1) without touching the Gs in between (another P freed them).  New Gs are carved from 64-G slabs (per P; sched.gslab, under
+ * Gs: a bounded per-P cache (Go's gfput/gfget); when full, half of it moves
+ * to sched.gfree (under sched.lock), and an empty cache refills from there.
+ * Both are arrays of G pointers, used as stacks: Gs move between them
+ * without being touched (another P freed them: they are in another CPU's
+ * cache), and go__g_alloc loads the next few ahead.  New Gs are carved from 64-G slabs (per P; sched.gslab, under
  * sched.lock, without a P) pushed on sched.gslabs when made, and freed only
  * by go_run_main's shutdown: walking the slabs visits every G.  Slabs with
  * abandoned goroutines outlive their run (see `abandoned`).
@@ -31,7 +31,10 @@
 
 #include "proc.h"
 
-enum { GCACHE_MAX = 64, GCACHE_BATCH = 32 };
+enum {
+    GCACHE_BATCH = GO_GCACHE_MAX / 2,   /* Gs moved to or from sched.gfree at a time */
+    GCACHE_PREFETCH = 4,                /* Gs loaded ahead of go__g_alloc */
+};
 enum { FCACHE_MAX = 128 };
 enum { FSLAB_BYTES = 16384 - 32 };   /* with malloc's header, in 4 pages */
 
@@ -109,48 +112,58 @@ void go__for_each_g(void (*fn)(go_g *g, void *arg), void *arg)
             fn(&s->slots[i].g, arg);
 }
 
-/* Under sched.lock: push the chain head..tail of n Gs onto sched.gfree. */
-static void gfree_push(go_g *head, go_g *tail, uint32_t n)
+/* Under sched.lock: push n idle Gs on sched.gfree. */
+static void gfree_push(go_g *const *gs, uint32_t n)
 {
-    head->gbatch_tail = tail;
-    head->gbatch_n = n;
-    tail->schedlink = go__sched.gfree;
-    go__sched.gfree = head;
-    atomic_store_explicit(&go__sched.ngfree,
-        atomic_load_explicit(&go__sched.ngfree, memory_order_relaxed) + n, memory_order_relaxed);
+    uint32_t have = atomic_load_explicit(&go__sched.ngfree, memory_order_relaxed);
+    if (have + n > go__sched.gfree_cap) {
+        uint32_t cap = go__sched.gfree_cap ? go__sched.gfree_cap : 256;
+        while (cap < have + n)
+            cap *= 2;
+        go_g **more = realloc(go__sched.gfree, cap * sizeof *more);
+        if (!more)
+            go__fatal("out of memory caching idle goroutines");
+        go__sched.gfree = more;
+        go__sched.gfree_cap = cap;
+    }
+    memcpy(go__sched.gfree + have, gs, n * sizeof *gs);
+    atomic_store_explicit(&go__sched.ngfree, have + n, memory_order_relaxed);
 }
 
-/* Under sched.lock, with sched.gfree non-empty: its first batch, into p's empty cache. */
-static void gfree_pop(go_p *p)
+/* Under sched.lock: pop up to max idle Gs from sched.gfree into gs. */
+static uint32_t gfree_pop(go_g **gs, uint32_t max)
 {
-    go_g *head = go__sched.gfree;
-    go_g *tail = head->gbatch_tail;
-    uint32_t n = head->gbatch_n;
-    go__sched.gfree = tail->schedlink;
-    atomic_store_explicit(&go__sched.ngfree,
-        atomic_load_explicit(&go__sched.ngfree, memory_order_relaxed) - n, memory_order_relaxed);
-    tail->schedlink = NULL;
-    p->gfree = head;
-    p->ngfree = n;
+    uint32_t have = atomic_load_explicit(&go__sched.ngfree, memory_order_relaxed);
+    uint32_t n = have < max ? have : max;
+    memcpy(gs, go__sched.gfree + have - n, n * sizeof *gs);
+    atomic_store_explicit(&go__sched.ngfree, have - n, memory_order_relaxed);
+    return n;
+}
+
+/* Start loading a G that a coming go__g_alloc returns: a G freed on
+ * another P is in that CPU's cache, and its address is known without
+ * touching it. */
+static inline void gcache_prefetch(go_p *p, uint32_t i)
+{
+    if (i < p->ngfree)
+        __builtin_prefetch(p->gfree[i], 1);
 }
 
 go_g *go__g_alloc(go_p *p)
 {
     if (!p)
         return g_new(NULL);
-    if (!p->gfree && atomic_load_explicit(&go__sched.ngfree, memory_order_relaxed)) {
+    if (!p->ngfree && atomic_load_explicit(&go__sched.ngfree, memory_order_relaxed)) {
         go__lock_acquire(&go__sched.lock);
-        if (go__sched.gfree)
-            gfree_pop(p);
+        p->ngfree = gfree_pop(p->gfree, GCACHE_BATCH);
         go__lock_release(&go__sched.lock);
+        for (uint32_t i = 1; i < GCACHE_PREFETCH; i++)
+            gcache_prefetch(p, p->ngfree - 1 - i);
     }
-    go_g *g = p->gfree;
-    if (!g)
+    if (!p->ngfree)
         return g_new(p);
-    p->gfree = g->schedlink;
-    p->ngfree--;
-    if (p->gfree)   /* the next spawn's G: likely freed on another P, so not cached here */
-        __builtin_prefetch(p->gfree, 1);
+    go_g *g = p->gfree[--p->ngfree];
+    gcache_prefetch(p, p->ngfree - GCACHE_PREFETCH);   /* (wraps when too few) */
     /* A reused G: only its first cache line is touched.  The caller sets top,
      * id and status; retry and locals are NULL since the goroutine that used
      * it ended (execute clears retry before calling it, goexit frees the
@@ -166,27 +179,20 @@ void go__g_free(go_p *p, go_g *g)
     atomic_store_explicit(&g->status, GO_G_IDLE, memory_order_relaxed);
     if (!p) {
         go__lock_acquire(&go__sched.lock);
-        gfree_push(g, g, 1);
+        gfree_push(&g, 1);
         go__lock_release(&go__sched.lock);
         return;
     }
-    g->schedlink = p->gfree;
-    p->gfree = g;
-    if (++p->ngfree < GCACHE_MAX)
+    p->gfree[p->ngfree++] = g;
+    if (p->ngfree < GO_GCACHE_MAX)
         return;
-    /* Keep GCACHE_BATCH, spill the rest as one batch. */
-    go_g *last = p->gfree;
-    for (uint32_t i = 1; i < GCACHE_BATCH; i++)
-        last = last->schedlink;
-    go_g *head = last->schedlink, *tail = head;
-    uint32_t n = p->ngfree - GCACHE_BATCH;
-    for (uint32_t i = 1; i < n; i++)
-        tail = tail->schedlink;
-    last->schedlink = NULL;
-    p->ngfree = GCACHE_BATCH;
+    /* Full: the oldest half moves to sched.gfree; the recently freed, likely
+     * still in this CPU's cache, stay. */
     go__lock_acquire(&go__sched.lock);
-    gfree_push(head, tail, n);
+    gfree_push(p->gfree, GCACHE_BATCH);
     go__lock_release(&go__sched.lock);
+    p->ngfree = GO_GCACHE_MAX - GCACHE_BATCH;
+    memmove(p->gfree, p->gfree + GCACHE_BATCH, p->ngfree * sizeof *p->gfree);
 }
 
 /* ---- frames ------------------------------------------------------------- */
@@ -430,6 +436,8 @@ void go__alloc_shutdown(void)
         }
         s = next;
     }
+    free(go__sched.gfree);
     go__sched.gfree = NULL;
+    go__sched.gfree_cap = 0;
     go__sched.ngfree = 0;
 }

@@ -74,7 +74,7 @@ struct go_g {
      * (alloc.c resets these when it reuses a G; the rest keeps the values
      * its last user left, which every operation sets before reading). */
     go_frame *top;               /* innermost frame: resumed next */
-    go_g *schedlink;             /* free list link */
+    go_g *schedlink;             /* list link (Gs readied together: netpoll, go__inject) */
     int64_t id;
     _Atomic uint32_t status;     /* enum go_gstatus */
     int saved_errno;             /* errno across suspensions */
@@ -93,7 +93,6 @@ struct go_g {
     void *unlock_arg;
     bool yielding;               /* go_yield: requeue instead of parking */
     bool preempted;              /* with yielding: requeue on the global queue */
-    uint32_t gbatch_n;           /* free G heading a batch on sched.gfree: its length */
 
     const char *wait_reason;     /* "chan receive", "select", "sync.Mutex.Lock", … */
     int64_t wait_since;          /* go__coarse_nanotime() when parked; 0: unknown */
@@ -102,8 +101,6 @@ struct go_g {
     _Atomic uint32_t select_done;/* select: 0 → 1 by the one waker that wins */
     go_case *select_cases;       /* select in progress: its cases */
     int select_n;
-
-    go_g *gbatch_tail;           /* free G heading a batch on sched.gfree: its last G */
 };
 
 /* Current goroutine of this thread, NULL on a plain thread or between Gs.

@@ -44,6 +44,7 @@ typedef struct go_frame_carve {
 /* ---- G slabs: Gs are carved from them, 64 at a time ------------------- */
 
 #define GO_GSLAB_N 64
+#define GO_GCACHE_MAX 64   /* idle Gs a P keeps */
 
 typedef struct go_gslot {
     go_g g;
@@ -91,7 +92,7 @@ struct go_p {
 
     int64_t goid_next, goid_end;  /* batch of goroutine ids */
 
-    go_g *gfree;                  /* cache of idle Gs */
+    go_g *gfree[GO_GCACHE_MAX];   /* cache of idle Gs: a stack */
     uint32_t ngfree;
     go_gslab *gslab;              /* slab new Gs are carved from */
     uint32_t gslab_used;
@@ -151,7 +152,8 @@ struct go_sched {
     go_m *allm;
     go_p *pidle;                  /* idle Ps */
     go_gqueue runq;               /* global run queue */
-    go_g *gfree;                  /* overflow cache of idle Gs */
+    go_g **gfree;                 /* overflow cache of idle Gs: a stack of ngfree */
+    uint32_t gfree_cap;
     _Atomic uint32_t ngfree;      /* (read without the lock as a hint) */
     go_gslab *gslab;              /* slab for Gs made without a P */
     uint32_t gslab_used;
