@@ -106,21 +106,22 @@ void go__runq_put_array(go_p *p, go_g *const *gs, uint32_t n)
 }
 
 /* Queued Gs are usually cold (spawned or parked long ago), and running one
- * touches the G and then its frame: start loading the next ones now.  Slots
- * past the tail may hold stale pointers; they still point into G slabs,
- * which live until go_run_main returns.  (Reading g->top of a G another M
- * may own is a benign race, kept out of ThreadSanitizer builds.) */
-static inline void prefetch_next(go_runq *q, uint32_t h)
+ * touches the G and then its frame: start loading the next ones now, h + 1
+ * to h + 3 of the Gs queued at h (head) and t (tail) before this pop.  Not
+ * the stale slots past the tail: they may name Gs that already ran and are
+ * being reused on another P.  (A queued G may be stolen and run meanwhile:
+ * reading its g->top is a benign race, kept out of ThreadSanitizer builds.) */
+static inline void prefetch_next(go_runq *q, uint32_t h, uint32_t t)
 {
 #if !defined(__SANITIZE_THREAD__)
-    go_g *g1 = slot_load(q, h + 1), *g3 = slot_load(q, h + 3);
-    if (g3)
-        __builtin_prefetch(g3, 1);
-    if (g1)   /* prefetched two pops ago */
-        __builtin_prefetch(g1->top, 1);
+    if (t - h > 3)
+        __builtin_prefetch(slot_load(q, h + 3), 1);
+    if (t - h > 1)   /* that G was prefetched two pops ago */
+        __builtin_prefetch(slot_load(q, h + 1)->top, 1);
 #else
     (void)q;
     (void)h;
+    (void)t;
 #endif
 }
 
@@ -138,7 +139,7 @@ go_g *go__runq_get_head(go_p *p)
         else if (!atomic_compare_exchange_weak_explicit(&q->head, &h, h + 1,
                      memory_order_release, memory_order_relaxed))
             continue;
-        prefetch_next(q, h);
+        prefetch_next(q, h, t);
         return g;
     }
 }
