@@ -1,28 +1,28 @@
 /* alloc.c — free caches of Gs and frames.
  *
  * Gs: a bounded per-P cache (Go's gfput/gfget); when full, half of it moves
- * to sched.gfree (under sched.lock), and an empty cache refills from there.
- * Both are arrays of G pointers, used as stacks: Gs move between them
- * without being touched (another P freed them: they are in another CPU's
- * cache), and go__g_alloc loads the next few ahead.  New Gs are carved from 64-G slabs (per P; sched.gslab, under
- * sched.lock, without a P) pushed on sched.gslabs when made, and freed only
- * by go_run_main's shutdown: walking the slabs visits every G.  Slabs with
- * abandoned goroutines outlive their run (see `abandoned`).
+ * to the global stack gfree (under sched.lock), and an empty cache refills
+ * from there.  Both are arrays of pointers used as stacks, as are the frame
+ * caches below: Gs and blocks move between them without being touched (they
+ * were often freed on another P: they are in another CPU's cache), and an
+ * allocation loads the next few ahead.  New Gs are carved from 64-G slabs
+ * (per P; sched.gslab, under sched.lock, without a P) pushed on
+ * sched.gslabs when made, and freed only by go_run_main's shutdown: walking
+ * the slabs visits every G.  Slabs with abandoned goroutines outlive their
+ * run (see `abandoned`).
  *
  * Frames: size classes of 16 bytes up to 1 KiB; each class has a bounded
- * per-P free list and a global overflow stack of batches (under
- * frame_lock): a P spills half of a full list, or refills an empty one, as
- * one batch in O(1), without walking blocks that are usually in another
- * CPU's cache (the batch's first block records its length).  Blocks of
+ * per-P cache and a global overflow stack (under frame_lock), which a full
+ * cache spills half of itself to and an empty one refills from.  Blocks of
  * a class are carved from 16-KiB frame slabs (per P and class; one global
  * carve per class, under frame_lock, for threads without a P), so a block
  * costs its class size and nothing more, and blocks move freely between
- * lists; a frame freed on a thread without a P goes to the global list.
+ * caches; a frame freed on a thread without a P goes to the global stack.
  * Frame slabs stay on the push-only list frame_slabs for the life of the
  * process: their blocks are reused by later go_run_mains, frames of abandoned
  * goroutines and frames a caller keeps across runs stay valid and reachable,
  * and no block is ever given back to free().  Bigger frames are plain
- * malloc/free.  A free block keeps its list link in its first word.
+ * malloc/free.
  */
 #include <stdalign.h>
 #include <stddef.h>
@@ -32,10 +32,13 @@
 #include "proc.h"
 
 enum {
-    GCACHE_BATCH = GO_GCACHE_MAX / 2,   /* Gs moved to or from sched.gfree at a time */
+    GCACHE_BATCH = GO_GCACHE_MAX / 2,   /* Gs moved to or from gfree at a time */
     GCACHE_PREFETCH = 4,                /* Gs loaded ahead of go__g_alloc */
 };
-enum { FCACHE_MAX = 128 };
+enum {
+    FCACHE_BATCH = GO_FCACHE_MAX / 2,   /* blocks moved to or from the global stack at a time */
+    FCACHE_PREFETCH = 4,                /* blocks loaded ahead of go_frame_alloc */
+};
 enum { FSLAB_BYTES = 16384 - 32 };   /* with malloc's header, in 4 pages */
 
 typedef struct frame_slab frame_slab;
@@ -45,25 +48,66 @@ struct frame_slab {
 };
 
 static _Atomic(frame_slab *) frame_slabs;   /* every frame slab, push-only */
-/* A free block heading a batch on a global stack: the batch is a chain of
- * free blocks linked through their first word, as on a P's list. */
-typedef struct frame_batch frame_batch;
-struct frame_batch {
-    void *next;                  /* the chain's second block, or NULL */
-    frame_batch *below;          /* the next batch on the stack */
-    uint32_t n;                  /* blocks in the chain */
-};
-_Static_assert(sizeof(frame_batch) <= sizeof(go_frame), "every free block can head a batch");
-
-typedef struct frame_stack {
-    frame_batch *top;
-    uint32_t n;                  /* blocks in all its batches */
-} frame_stack;
+/* A growable stack of pointers, under the lock of its owner. */
+typedef struct ptr_stack {
+    void **items;
+    uint32_t n, cap;
+} ptr_stack;
 
 static go__lock frame_lock;
-static frame_stack frame_global[GO_FRAME_NCLASS];            /* under frame_lock */
+static ptr_stack frame_global[GO_FRAME_NCLASS];              /* under frame_lock */
 static go_frame_carve frame_global_carve[GO_FRAME_NCLASS];   /* under frame_lock */
 static _Atomic uint32_t frame_global_n[GO_FRAME_NCLASS];   /* lock-free peek at .n */
+
+static ptr_stack gfree;              /* idle Gs beyond the P caches, under sched.lock */
+static _Atomic uint32_t gfree_n;     /* lock-free peek at gfree.n */
+
+/* ---- pointer stacks ---------------------------------------------------- */
+
+/* Make room for `more` pointers on top of s (the items may move). */
+static void ptr_stack_reserve(ptr_stack *s, uint32_t more)
+{
+    if (s->n + more <= s->cap)
+        return;
+    uint32_t cap = s->cap ? s->cap : 256;
+    while (cap < s->n + more)
+        cap *= 2;
+    void **items = realloc(s->items, cap * sizeof *items);
+    if (!items)
+        go__fatal("out of memory caching free goroutines and frames");
+    s->items = items;
+    s->cap = cap;
+}
+
+static void ptr_stack_push(ptr_stack *s, void *const *items, uint32_t n)
+{
+    ptr_stack_reserve(s, n);
+    memcpy(s->items + s->n, items, n * sizeof *items);
+    s->n += n;
+}
+
+/* Pop up to max pointers into out; returns how many. */
+static uint32_t ptr_stack_pop(ptr_stack *s, void **out, uint32_t max)
+{
+    uint32_t n = s->n < max ? s->n : max;
+    s->n -= n;
+    memcpy(out, s->items + s->n, n * sizeof *out);
+    return n;
+}
+
+static void ptr_stack_free(ptr_stack *s)
+{
+    free(s->items);
+    *s = (ptr_stack){ 0 };
+}
+
+/* Start loading items[i] (if i < n: i wraps below 0), which an allocation
+ * is about to return. */
+static inline void prefetch_item(void *const *items, uint32_t n, uint32_t i)
+{
+    if (i < n)
+        __builtin_prefetch(items[i], 1);
+}
 
 /* ---- Gs ---------------------------------------------------------------- */
 
@@ -112,58 +156,22 @@ void go__for_each_g(void (*fn)(go_g *g, void *arg), void *arg)
             fn(&s->slots[i].g, arg);
 }
 
-/* Under sched.lock: push n idle Gs on sched.gfree. */
-static void gfree_push(go_g *const *gs, uint32_t n)
-{
-    uint32_t have = atomic_load_explicit(&go__sched.ngfree, memory_order_relaxed);
-    if (have + n > go__sched.gfree_cap) {
-        uint32_t cap = go__sched.gfree_cap ? go__sched.gfree_cap : 256;
-        while (cap < have + n)
-            cap *= 2;
-        go_g **more = realloc(go__sched.gfree, cap * sizeof *more);
-        if (!more)
-            go__fatal("out of memory caching idle goroutines");
-        go__sched.gfree = more;
-        go__sched.gfree_cap = cap;
-    }
-    memcpy(go__sched.gfree + have, gs, n * sizeof *gs);
-    atomic_store_explicit(&go__sched.ngfree, have + n, memory_order_relaxed);
-}
-
-/* Under sched.lock: pop up to max idle Gs from sched.gfree into gs. */
-static uint32_t gfree_pop(go_g **gs, uint32_t max)
-{
-    uint32_t have = atomic_load_explicit(&go__sched.ngfree, memory_order_relaxed);
-    uint32_t n = have < max ? have : max;
-    memcpy(gs, go__sched.gfree + have - n, n * sizeof *gs);
-    atomic_store_explicit(&go__sched.ngfree, have - n, memory_order_relaxed);
-    return n;
-}
-
-/* Start loading a G that a coming go__g_alloc returns: a G freed on
- * another P is in that CPU's cache, and its address is known without
- * touching it. */
-static inline void gcache_prefetch(go_p *p, uint32_t i)
-{
-    if (i < p->ngfree)
-        __builtin_prefetch(p->gfree[i], 1);
-}
-
 go_g *go__g_alloc(go_p *p)
 {
     if (!p)
         return g_new(NULL);
-    if (!p->ngfree && atomic_load_explicit(&go__sched.ngfree, memory_order_relaxed)) {
+    if (!p->ngfree && atomic_load_explicit(&gfree_n, memory_order_relaxed)) {
         go__lock_acquire(&go__sched.lock);
-        p->ngfree = gfree_pop(p->gfree, GCACHE_BATCH);
+        p->ngfree = ptr_stack_pop(&gfree, p->gfree, GCACHE_BATCH);
+        atomic_store_explicit(&gfree_n, gfree.n, memory_order_relaxed);
         go__lock_release(&go__sched.lock);
-        for (uint32_t i = 1; i < GCACHE_PREFETCH; i++)
-            gcache_prefetch(p, p->ngfree - 1 - i);
+        for (uint32_t i = 2; i <= GCACHE_PREFETCH; i++)
+            prefetch_item(p->gfree, p->ngfree, p->ngfree - i);
     }
     if (!p->ngfree)
         return g_new(p);
     go_g *g = p->gfree[--p->ngfree];
-    gcache_prefetch(p, p->ngfree - GCACHE_PREFETCH);   /* (wraps when too few) */
+    prefetch_item(p->gfree, p->ngfree, p->ngfree - GCACHE_PREFETCH);
     /* A reused G: only its first cache line is touched.  The caller sets top,
      * id and status; retry and locals are NULL since the goroutine that used
      * it ended (execute clears retry before calling it, goexit frees the
@@ -179,17 +187,20 @@ void go__g_free(go_p *p, go_g *g)
     atomic_store_explicit(&g->status, GO_G_IDLE, memory_order_relaxed);
     if (!p) {
         go__lock_acquire(&go__sched.lock);
-        gfree_push(&g, 1);
+        void *b = g;
+        ptr_stack_push(&gfree, &b, 1);
+        atomic_store_explicit(&gfree_n, gfree.n, memory_order_relaxed);
         go__lock_release(&go__sched.lock);
         return;
     }
     p->gfree[p->ngfree++] = g;
     if (p->ngfree < GO_GCACHE_MAX)
         return;
-    /* Full: the oldest half moves to sched.gfree; the recently freed, likely
-     * still in this CPU's cache, stay. */
+    /* Full: the oldest half moves to gfree; the recently freed, likely still
+     * in this CPU's cache, stay. */
     go__lock_acquire(&go__sched.lock);
-    gfree_push(p->gfree, GCACHE_BATCH);
+    ptr_stack_push(&gfree, p->gfree, GCACHE_BATCH);
+    atomic_store_explicit(&gfree_n, gfree.n, memory_order_relaxed);
     go__lock_release(&go__sched.lock);
     p->ngfree = GO_GCACHE_MAX - GCACHE_BATCH;
     memmove(p->gfree, p->gfree + GCACHE_BATCH, p->ngfree * sizeof *p->gfree);
@@ -200,21 +211,6 @@ void go__g_free(go_p *p, go_g *g)
 static inline uint32_t frame_class(uint32_t size)
 {
     return (size + GO_FRAME_CLASS_STEP - 1) / GO_FRAME_CLASS_STEP - 1;
-}
-
-static inline void *list_pop(go_free_list *l)
-{
-    void *b = l->head;
-    l->head = *(void **)b;
-    l->n--;
-    return b;
-}
-
-static inline void list_push(go_free_list *l, void *b)
-{
-    *(void **)b = l->head;
-    l->head = b;
-    l->n++;
 }
 
 static inline size_t class_size(uint32_t cls)
@@ -243,90 +239,51 @@ static void *frame_carve(go_frame_carve *c, uint32_t cls)
     return b;
 }
 
-/* ---- the global stacks (frame_lock held) ---- */
-
-/* Push the chain head (n blocks, NULL-terminated) as one batch. */
-static void stack_push(uint32_t cls, void *head, uint32_t n)
+/* c (of class cls) is empty: refill half of it from the global stack,
+ * else carve a new block. */
+static void *frame_refill(go_p *p, go_frame_cache *c, uint32_t cls)
 {
-    frame_stack *s = &frame_global[cls];
-    frame_batch *b = head;
-    b->below = s->top;
-    b->n = n;
-    s->top = b;
-    s->n += n;
-    atomic_store_explicit(&frame_global_n[cls], s->n, memory_order_relaxed);
-}
-
-/* Pop the top batch (the stack is not empty): its chain, length in *n. */
-static void *stack_pop(uint32_t cls, uint32_t *n)
-{
-    frame_stack *s = &frame_global[cls];
-    frame_batch *b = s->top;
-    s->top = b->below;
-    s->n -= b->n;
-    atomic_store_explicit(&frame_global_n[cls], s->n, memory_order_relaxed);
-    *n = b->n;
-    return b;
-}
-
-/* ---- a P's list ---- */
-
-/* p's list of class cls is empty: take a batch from the global stack, else
- * carve a new block. */
-static void *frame_refill(go_p *p, uint32_t cls)
-{
-    go_free_list *local = &p->frames[cls];
     if (atomic_load_explicit(&frame_global_n[cls], memory_order_relaxed)) {
         go__lock_acquire(&frame_lock);
-        if (frame_global[cls].top)
-            local->head = stack_pop(cls, &local->n);
+        c->n = ptr_stack_pop(&frame_global[cls], c->blocks, FCACHE_BATCH);
+        atomic_store_explicit(&frame_global_n[cls], frame_global[cls].n, memory_order_relaxed);
         go__lock_release(&frame_lock);
-        if (local->head)
-            return list_pop(local);
+        for (uint32_t i = 2; i <= FCACHE_PREFETCH; i++)
+            prefetch_item(c->blocks, c->n, c->n - i);
+        if (c->n)
+            return c->blocks[--c->n];
     }
     return frame_carve(&p->fcarve[cls], cls);
 }
 
-/* p's list of class cls is full: keep its FCACHE_MAX / 2 most recently
- * freed blocks, push the others as one batch. */
-static void frame_spill(go_p *p, uint32_t cls)
+/* c (of class cls) is full: its oldest half goes to the global stack. */
+static void frame_spill(go_frame_cache *c, uint32_t cls)
 {
-    go_free_list *local = &p->frames[cls];
-    void *last = local->head;   /* of the blocks kept */
-    for (uint32_t i = 1; i < FCACHE_MAX / 2; i++)
-        last = *(void **)last;
-    void *batch = *(void **)last;
-    *(void **)last = NULL;
-    uint32_t n = local->n - FCACHE_MAX / 2;
-    local->n = FCACHE_MAX / 2;
     go__lock_acquire(&frame_lock);
-    stack_push(cls, batch, n);
+    ptr_stack_push(&frame_global[cls], c->blocks, FCACHE_BATCH);
+    atomic_store_explicit(&frame_global_n[cls], frame_global[cls].n, memory_order_relaxed);
     go__lock_release(&frame_lock);
+    c->n = GO_FCACHE_MAX - FCACHE_BATCH;
+    memmove(c->blocks, c->blocks + FCACHE_BATCH, c->n * sizeof *c->blocks);
 }
 
-/* ---- without a P: the global stack, else the global carve ---- */
-
+/* Allocation without a P: the global stack, else the global carve. */
 static void *frame_alloc_global(uint32_t cls)
 {
-    go__lock_acquire(&frame_lock);
     void *b;
-    if (frame_global[cls].top) {
-        uint32_t n;
-        b = stack_pop(cls, &n);
-        if (n > 1)
-            stack_push(cls, *(void **)b, n - 1);
-    } else {
+    go__lock_acquire(&frame_lock);
+    if (!ptr_stack_pop(&frame_global[cls], &b, 1))
         b = frame_carve(&frame_global_carve[cls], cls);
-    }
+    atomic_store_explicit(&frame_global_n[cls], frame_global[cls].n, memory_order_relaxed);
     go__lock_release(&frame_lock);
     return b;
 }
 
 static void frame_free_global(void *b, uint32_t cls)
 {
-    *(void **)b = NULL;
     go__lock_acquire(&frame_lock);
-    stack_push(cls, b, 1);
+    ptr_stack_push(&frame_global[cls], &b, 1);
+    atomic_store_explicit(&frame_global_n[cls], frame_global[cls].n, memory_order_relaxed);
     go__lock_release(&frame_lock);
 }
 
@@ -341,14 +298,15 @@ void *go_frame_alloc(const go_func_info *info)
         f = malloc(size);
     } else {
         uint32_t cls = frame_class(size);
-        if (p && p->frames[cls].head) {
-            f = list_pop(&p->frames[cls]);
-            if (p->frames[cls].head)   /* the next one: as for Gs (go__g_alloc) */
-                __builtin_prefetch(p->frames[cls].head, 1);
-        } else if (p)
-            f = frame_refill(p, cls);
-        else
+        go_frame_cache *c = p ? &p->frames[cls] : NULL;
+        if (c && c->n) {
+            f = c->blocks[--c->n];
+            prefetch_item(c->blocks, c->n, c->n - FCACHE_PREFETCH);
+        } else if (c) {
+            f = frame_refill(p, c, cls);
+        } else {
             f = frame_alloc_global(cls);
+        }
     }
     if (GO__UNLIKELY(!f))
         go__fatal("out of memory allocating a frame of %u bytes", size);
@@ -375,9 +333,10 @@ void go_frame_free(void *frame)
         frame_free_global(f, cls);
         return;
     }
-    list_push(&p->frames[cls], f);
-    if (GO__UNLIKELY(p->frames[cls].n >= FCACHE_MAX))
-        frame_spill(p, cls);
+    go_frame_cache *c = &p->frames[cls];
+    c->blocks[c->n++] = f;
+    if (GO__UNLIKELY(c->n == GO_FCACHE_MAX))
+        frame_spill(c, cls);
 }
 
 /* ---- shutdown ------------------------------------------------------------ */
@@ -386,17 +345,17 @@ void go_frame_free(void *frame)
 void go__frame_cache_drain(go_p *p)
 {
     go__lock_acquire(&frame_lock);
-    for (uint32_t c = 0; c < GO_FRAME_NCLASS; c++) {
-        go_free_list *local = &p->frames[c];
-        go_frame_carve *carve = &p->fcarve[c];
-        while ((size_t)(carve->end - carve->next) >= class_size(c)) {
-            list_push(local, carve->next);
-            carve->next += class_size(c);
+    for (uint32_t cls = 0; cls < GO_FRAME_NCLASS; cls++) {
+        ptr_stack *global = &frame_global[cls];
+        go_frame_cache *c = &p->frames[cls];
+        ptr_stack_push(global, c->blocks, c->n);
+        c->n = 0;
+        go_frame_carve *carve = &p->fcarve[cls];
+        for (; (size_t)(carve->end - carve->next) >= class_size(cls); carve->next += class_size(cls)) {
+            void *b = carve->next;
+            ptr_stack_push(global, &b, 1);
         }
-        if (local->head)
-            stack_push(c, local->head, local->n);
-        local->head = NULL;
-        local->n = 0;
+        atomic_store_explicit(&frame_global_n[cls], global->n, memory_order_relaxed);
     }
     go__lock_release(&frame_lock);
 }
@@ -436,8 +395,6 @@ void go__alloc_shutdown(void)
         }
         s = next;
     }
-    free(go__sched.gfree);
-    go__sched.gfree = NULL;
-    go__sched.gfree_cap = 0;
-    go__sched.ngfree = 0;
+    ptr_stack_free(&gfree);
+    atomic_store_explicit(&gfree_n, 0, memory_order_relaxed);
 }

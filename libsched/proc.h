@@ -31,10 +31,12 @@
 #define GO_FRAME_CLASS_MAX 1024u
 #define GO_FRAME_NCLASS (GO_FRAME_CLASS_MAX / GO_FRAME_CLASS_STEP)
 
-typedef struct go_free_list {
-    void *head;           /* blocks linked through their first word */
+#define GO_FCACHE_MAX 64  /* free blocks a P keeps per class */
+
+typedef struct go_frame_cache {
     uint32_t n;
-} go_free_list;
+    void *blocks[GO_FCACHE_MAX];  /* free blocks of one class: a stack */
+} go_frame_cache;
 
 /* Unused tail of a frame slab, carved one block at a time. */
 typedef struct go_frame_carve {
@@ -92,11 +94,11 @@ struct go_p {
 
     int64_t goid_next, goid_end;  /* batch of goroutine ids */
 
-    go_g *gfree[GO_GCACHE_MAX];   /* cache of idle Gs: a stack */
+    void *gfree[GO_GCACHE_MAX];   /* cache of idle Gs (go_g *): a stack */
     uint32_t ngfree;
     go_gslab *gslab;              /* slab new Gs are carved from */
     uint32_t gslab_used;
-    go_free_list frames[GO_FRAME_NCLASS];
+    go_frame_cache frames[GO_FRAME_NCLASS];
     go_frame_carve fcarve[GO_FRAME_NCLASS];
 
     go_timers timers;             /* timer heap (timer.h) */
@@ -152,9 +154,6 @@ struct go_sched {
     go_m *allm;
     go_p *pidle;                  /* idle Ps */
     go_gqueue runq;               /* global run queue */
-    go_g **gfree;                 /* overflow cache of idle Gs: a stack of ngfree */
-    uint32_t gfree_cap;
-    _Atomic uint32_t ngfree;      /* (read without the lock as a hint) */
     go_gslab *gslab;              /* slab for Gs made without a P */
     uint32_t gslab_used;
 
