@@ -166,6 +166,12 @@ extern struct go_sched go__sched;
 /* The M of this thread; NULL on a plain thread. */
 extern _Thread_local go_m *go__m_tls __attribute__((tls_model("initial-exec")));
 
+/* Can other Ps take from a P's run queue?  Not when it is the only one. */
+static inline bool go__runq_stealable(void)
+{
+    return go__sched.nprocs > 1;
+}
+
 static inline go_p *go__curp(void)
 {
     go_m *m = go__m_tls;

@@ -18,12 +18,6 @@
 
 #include "proc.h"
 
-/* Can another P take from this P's queue? */
-static inline bool runq_stealable(void)
-{
-    return go__sched.nprocs > 1;
-}
-
 static inline go_g *slot_load(go_runq *q, uint32_t i)
 {
     return atomic_load_explicit(&q->slots[i % GO_RUNQ_SIZE], memory_order_relaxed);
@@ -79,7 +73,7 @@ void go__runq_put(go_p *p, go_g *g, bool next)
          * fills it: an empty runnext is filled with a plain store, and so is
          * a full one when nobody steals. */
         go_g *old = atomic_load_explicit(&q->runnext, memory_order_relaxed);
-        if (old == NULL || !runq_stealable()) {
+        if (old == NULL || !go__runq_stealable()) {
             atomic_store_explicit(&q->runnext, g, memory_order_release);
         } else if (!atomic_compare_exchange_strong_explicit(&q->runnext, &old, g,
                        memory_order_acq_rel, memory_order_relaxed)) {
@@ -134,7 +128,7 @@ go_g *go__runq_get_head(go_p *p)
         if (t == h)
             return NULL;
         go_g *g = slot_load(q, h);
-        if (!runq_stealable())
+        if (!go__runq_stealable())
             atomic_store_explicit(&q->head, h + 1, memory_order_release);
         else if (!atomic_compare_exchange_weak_explicit(&q->head, &h, h + 1,
                      memory_order_release, memory_order_relaxed))
@@ -142,27 +136,6 @@ go_g *go__runq_get_head(go_p *p)
         prefetch_next(q, h, t);
         return g;
     }
-}
-
-go_g *go__runq_get(go_p *p, bool *from_runnext)
-{
-    go_runq *q = &p->runq;
-    go_g *next = atomic_load_explicit(&q->runnext, memory_order_relaxed);
-    if (next) {
-        /* Only the owner sets runnext, so if the CAS fails a thief took it
-         * and runnext is NULL: no retry needed. */
-        if (!runq_stealable())
-            atomic_store_explicit(&q->runnext, NULL, memory_order_relaxed);
-        else if (!atomic_compare_exchange_strong_explicit(&q->runnext, &next, NULL,
-                     memory_order_acquire, memory_order_relaxed))
-            next = NULL;
-    }
-    if (next) {
-        *from_runnext = true;
-        return next;
-    }
-    *from_runnext = false;
-    return go__runq_get_head(p);
 }
 
 /* Copy about half of victim's queue into thief's ring starting at slot

@@ -370,10 +370,14 @@ static GO__HOT_INLINE go_g *local_get(go_p *p)
         if (g)
             return g;
     }
-    bool from_runnext;
-    go_g *g = go__runq_get(p, &from_runnext);
+    go_g *g = go__runq_take_next(&p->runq, go__runq_stealable());
+    if (g) {
+        p->runnext_streak++;
+        return g;
+    }
+    g = go__runq_get_head(p);
     if (g)
-        p->runnext_streak = from_runnext ? p->runnext_streak + 1 : 0;
+        p->runnext_streak = 0;
     return g;
 }
 
@@ -840,7 +844,8 @@ static inline void ready(go_g *g, bool next)
         ready_global(g);
         return;
     }
-    go__runq_put(p, g, next);
+    if (!next || !go__runq_fill_next(&p->runq, g))
+        go__runq_put(p, g, next);
     wakep();
 }
 
