@@ -81,6 +81,8 @@ static void ptr_stack_reserve(ptr_stack *s, uint32_t more)
 
 static void ptr_stack_push(ptr_stack *s, void *const *items, uint32_t n)
 {
+    if (!n)
+        return;   /* (items may be NULL: no memcpy) */
     ptr_stack_reserve(s, n);
     memcpy(s->items + s->n, items, n * sizeof *items);
     s->n += n;
@@ -90,6 +92,8 @@ static void ptr_stack_push(ptr_stack *s, void *const *items, uint32_t n)
 static uint32_t ptr_stack_pop(ptr_stack *s, void **out, uint32_t max)
 {
     uint32_t n = s->n < max ? s->n : max;
+    if (!n)
+        return 0;   /* (s->items may be NULL: no memcpy) */
     s->n -= n;
     memcpy(out, s->items + s->n, n * sizeof *out);
     return n;
