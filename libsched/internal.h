@@ -71,8 +71,9 @@ typedef struct go_gext {
 typedef struct go_g go_g;
 struct go_g {
     /* First cache line: what spawning, running and ending a goroutine touch
-     * (alloc.c resets these when it reuses a G; the rest keeps the values
-     * its last user left, which every operation sets before reading). */
+     * (go_spawn and go__g_alloc set them when a G is reused; the other
+     * fields keep what the G's last goroutine left, and every operation sets
+     * the ones it reads). */
     go_frame *top;               /* innermost frame: resumed next */
     go_g *schedlink;             /* list link (Gs readied together: netpoll, go__inject) */
     int64_t id;

@@ -3,8 +3,9 @@
  *
  * Local queue (Go's runqput/runqget/runqgrab/runqsteal): a 256-slot ring.
  * Only the owning P pushes (it alone stores `tail`); the owner and thieves
- * consume by CAS on `head`.  `runnext` holds one G that runs before the
- * ring (a just-spawned or just-woken G: producer/consumer locality); it stays
+ * consume by CAS on `head` (with one P there are no thieves, and the owner
+ * uses plain stores).  `runnext` holds one G that runs before the ring (a
+ * just-spawned or just-woken G: producer/consumer locality); it stays
  * stealable, thieves take it on their last pass.  When the ring is full, half
  * of it moves to the global queue.
  *
