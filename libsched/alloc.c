@@ -1,34 +1,44 @@
 /* alloc.c — free caches of Gs and frames.
  *
- * Gs: a bounded per-P free list (Go's gfput/gfget); beyond GCACHE_MAX half
- * of it moves to sched.gfree (under sched.lock), and an empty P list refills
- * from there.  sched.gfree is a stack of batches linked through schedlink,
- * the first G of each batch holding its last G and its length, so a batch
- * moves in O(1) without touching the Gs in between (another P freed them).  New Gs are carved from 64-G slabs (per P; sched.gslab, under
- * sched.lock, without a P) pushed on sched.gslabs when made, and freed only
- * by go_run_main's shutdown: walking the slabs visits every G.  Slabs with
- * abandoned goroutines outlive their run (see `abandoned`).
+ * Gs: a bounded per-P cache (Go's gfput/gfget); when full, half of it moves
+ * to the global stack gfree (under sched.lock), and an empty cache refills
+ * from there.  Both are arrays of pointers used as stacks, as are the frame
+ * caches below: Gs and blocks move between them without being touched (they
+ * were often freed on another P: they are in another CPU's cache), and an
+ * allocation loads the next few ahead.  New Gs are carved from 64-G slabs
+ * (per P; sched.gslab, under sched.lock, without a P) pushed on
+ * sched.gslabs when made, and freed only by go_run_main's shutdown: walking
+ * the slabs visits every G.  Slabs with abandoned goroutines outlive their
+ * run (see `abandoned`).
  *
  * Frames: size classes of 16 bytes up to 1 KiB; each class has a bounded
- * per-P free list and a global overflow list (under frame_lock).  Blocks of
+ * per-P cache and a global overflow stack (under frame_lock), which a full
+ * cache spills half of itself to and an empty one refills from.  Blocks of
  * a class are carved from 16-KiB frame slabs (per P and class; one global
  * carve per class, under frame_lock, for threads without a P), so a block
  * costs its class size and nothing more, and blocks move freely between
- * lists; a frame freed on a thread without a P goes to the global list.
+ * caches; a frame freed on a thread without a P goes to the global stack.
  * Frame slabs stay on the push-only list frame_slabs for the life of the
  * process: their blocks are reused by later go_run_mains, frames of abandoned
  * goroutines and frames a caller keeps across runs stay valid and reachable,
  * and no block is ever given back to free().  Bigger frames are plain
- * malloc/free.  A free block keeps its list link in its first word.
+ * malloc/free.
  */
 #include <stdalign.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "proc.h"
 
-enum { GCACHE_MAX = 64, GCACHE_BATCH = 32 };
-enum { FCACHE_MAX = 128, FCACHE_BATCH = 32 };
+enum {
+    GCACHE_BATCH = GO_GCACHE_MAX / 2,   /* Gs moved to or from gfree at a time */
+    GCACHE_PREFETCH = 4,                /* Gs loaded ahead of go__g_alloc */
+};
+enum {
+    FCACHE_BATCH = GO_FCACHE_MAX / 2,   /* blocks moved to or from the global stack at a time */
+    FCACHE_PREFETCH = 4,                /* blocks loaded ahead of go_frame_alloc */
+};
 enum { FSLAB_BYTES = 16384 - 32 };   /* with malloc's header, in 4 pages */
 
 typedef struct frame_slab frame_slab;
@@ -38,12 +48,75 @@ struct frame_slab {
 };
 
 static _Atomic(frame_slab *) frame_slabs;   /* every frame slab, push-only */
+/* A growable stack of pointers, under the lock of its owner. */
+typedef struct ptr_stack {
+    void **items;
+    uint32_t n, cap;
+} ptr_stack;
+
 static go__lock frame_lock;
-static go_free_list frame_global[GO_FRAME_NCLASS];
+static ptr_stack frame_global[GO_FRAME_NCLASS];              /* under frame_lock */
 static go_frame_carve frame_global_carve[GO_FRAME_NCLASS];   /* under frame_lock */
 static _Atomic uint32_t frame_global_n[GO_FRAME_NCLASS];   /* lock-free peek at .n */
 
+static ptr_stack gfree;              /* idle Gs beyond the P caches, under sched.lock */
+static _Atomic uint32_t gfree_n;     /* lock-free peek at gfree.n */
+
+/* ---- pointer stacks ---------------------------------------------------- */
+
+/* Make room for `more` pointers on top of s (the items may move). */
+static void ptr_stack_reserve(ptr_stack *s, uint32_t more)
+{
+    if (s->n + more <= s->cap)
+        return;
+    uint32_t cap = s->cap ? s->cap : 256;
+    while (cap < s->n + more)
+        cap *= 2;
+    void **items = realloc(s->items, cap * sizeof *items);
+    if (!items)
+        go__fatal("out of memory caching free goroutines and frames");
+    s->items = items;
+    s->cap = cap;
+}
+
+static void ptr_stack_push(ptr_stack *s, void *const *items, uint32_t n)
+{
+    if (!n)
+        return;   /* (items may be NULL: no memcpy) */
+    ptr_stack_reserve(s, n);
+    memcpy(s->items + s->n, items, n * sizeof *items);
+    s->n += n;
+}
+
+/* Pop up to max pointers into out; returns how many. */
+static uint32_t ptr_stack_pop(ptr_stack *s, void **out, uint32_t max)
+{
+    uint32_t n = s->n < max ? s->n : max;
+    if (!n)
+        return 0;   /* (s->items may be NULL: no memcpy) */
+    s->n -= n;
+    memcpy(out, s->items + s->n, n * sizeof *out);
+    return n;
+}
+
+static void ptr_stack_free(ptr_stack *s)
+{
+    free(s->items);
+    *s = (ptr_stack){ 0 };
+}
+
+/* Start loading items[i] (if i < n: i wraps below 0), which an allocation
+ * is about to return. */
+static inline void prefetch_item(void *const *items, uint32_t n, uint32_t i)
+{
+    if (i < n)
+        __builtin_prefetch(items[i], 1);
+}
+
 /* ---- Gs ---------------------------------------------------------------- */
+
+_Static_assert(offsetof(go_g, ext) + sizeof(go_gext *) <= 64,
+               "the fields a G's whole life touches fit in its first cache line");
 
 static go_gslab *gslab_new(void)
 {
@@ -87,49 +160,29 @@ void go__for_each_g(void (*fn)(go_g *g, void *arg), void *arg)
             fn(&s->slots[i].g, arg);
 }
 
-/* Under sched.lock: push the chain head..tail of n Gs onto sched.gfree. */
-static void gfree_push(go_g *head, go_g *tail, uint32_t n)
-{
-    head->gbatch_tail = tail;
-    head->gbatch_n = n;
-    tail->schedlink = go__sched.gfree;
-    go__sched.gfree = head;
-    atomic_store_explicit(&go__sched.ngfree,
-        atomic_load_explicit(&go__sched.ngfree, memory_order_relaxed) + n, memory_order_relaxed);
-}
-
-/* Under sched.lock, with sched.gfree non-empty: its first batch, into p's empty cache. */
-static void gfree_pop(go_p *p)
-{
-    go_g *head = go__sched.gfree;
-    go_g *tail = head->gbatch_tail;
-    uint32_t n = head->gbatch_n;
-    go__sched.gfree = tail->schedlink;
-    atomic_store_explicit(&go__sched.ngfree,
-        atomic_load_explicit(&go__sched.ngfree, memory_order_relaxed) - n, memory_order_relaxed);
-    tail->schedlink = NULL;
-    p->gfree = head;
-    p->ngfree = n;
-}
-
 go_g *go__g_alloc(go_p *p)
 {
     if (!p)
         return g_new(NULL);
-    if (!p->gfree && atomic_load_explicit(&go__sched.ngfree, memory_order_relaxed)) {
+    if (!p->ngfree && atomic_load_explicit(&gfree_n, memory_order_relaxed)) {
         go__lock_acquire(&go__sched.lock);
-        if (go__sched.gfree)
-            gfree_pop(p);
+        p->ngfree = ptr_stack_pop(&gfree, p->gfree, GCACHE_BATCH);
+        atomic_store_explicit(&gfree_n, gfree.n, memory_order_relaxed);
         go__lock_release(&go__sched.lock);
+        for (uint32_t i = 2; i <= GCACHE_PREFETCH; i++)
+            prefetch_item(p->gfree, p->ngfree, p->ngfree - i);
     }
-    go_g *g = p->gfree;
-    if (!g)
+    if (!p->ngfree)
         return g_new(p);
-    p->gfree = g->schedlink;
-    p->ngfree--;
-    go_gext *ext = g->ext;   /* kept with the G: made once per slot at most */
-    memset(g, 0, sizeof *g);
-    g->ext = ext;
+    go_g *g = p->gfree[--p->ngfree];
+    prefetch_item(p->gfree, p->ngfree, p->ngfree - GCACHE_PREFETCH);
+    /* A reused G: only its first cache line is touched.  The caller sets top,
+     * id and status; retry and locals are NULL since the goroutine that used
+     * it ended (execute clears retry before calling it, goexit frees the
+     * locals); ext stays with the G; the other fields are set by whatever
+     * operation reads them. */
+    g->saved_errno = 0;
+    g->result = 0;
     return g;
 }
 
@@ -138,27 +191,23 @@ void go__g_free(go_p *p, go_g *g)
     atomic_store_explicit(&g->status, GO_G_IDLE, memory_order_relaxed);
     if (!p) {
         go__lock_acquire(&go__sched.lock);
-        gfree_push(g, g, 1);
+        void *b = g;
+        ptr_stack_push(&gfree, &b, 1);
+        atomic_store_explicit(&gfree_n, gfree.n, memory_order_relaxed);
         go__lock_release(&go__sched.lock);
         return;
     }
-    g->schedlink = p->gfree;
-    p->gfree = g;
-    if (++p->ngfree < GCACHE_MAX)
+    p->gfree[p->ngfree++] = g;
+    if (p->ngfree < GO_GCACHE_MAX)
         return;
-    /* Keep GCACHE_BATCH, spill the rest as one batch. */
-    go_g *last = p->gfree;
-    for (uint32_t i = 1; i < GCACHE_BATCH; i++)
-        last = last->schedlink;
-    go_g *head = last->schedlink, *tail = head;
-    uint32_t n = p->ngfree - GCACHE_BATCH;
-    for (uint32_t i = 1; i < n; i++)
-        tail = tail->schedlink;
-    last->schedlink = NULL;
-    p->ngfree = GCACHE_BATCH;
+    /* Full: the oldest half moves to gfree; the recently freed, likely still
+     * in this CPU's cache, stay. */
     go__lock_acquire(&go__sched.lock);
-    gfree_push(head, tail, n);
+    ptr_stack_push(&gfree, p->gfree, GCACHE_BATCH);
+    atomic_store_explicit(&gfree_n, gfree.n, memory_order_relaxed);
     go__lock_release(&go__sched.lock);
+    p->ngfree = GO_GCACHE_MAX - GCACHE_BATCH;
+    memmove(p->gfree, p->gfree + GCACHE_BATCH, p->ngfree * sizeof *p->gfree);
 }
 
 /* ---- frames ------------------------------------------------------------- */
@@ -166,21 +215,6 @@ void go__g_free(go_p *p, go_g *g)
 static inline uint32_t frame_class(uint32_t size)
 {
     return (size + GO_FRAME_CLASS_STEP - 1) / GO_FRAME_CLASS_STEP - 1;
-}
-
-static inline void *list_pop(go_free_list *l)
-{
-    void *b = l->head;
-    l->head = *(void **)b;
-    l->n--;
-    return b;
-}
-
-static inline void list_push(go_free_list *l, void *b)
-{
-    *(void **)b = l->head;
-    l->head = b;
-    l->n++;
 }
 
 static inline size_t class_size(uint32_t cls)
@@ -209,29 +243,42 @@ static void *frame_carve(go_frame_carve *c, uint32_t cls)
     return b;
 }
 
-static void *frame_refill(go_p *p, uint32_t cls)
+/* c (of class cls) is empty: refill half of it from the global stack,
+ * else carve a new block. */
+static void *frame_refill(go_p *p, go_frame_cache *c, uint32_t cls)
 {
-    go_free_list *local = &p->frames[cls];
-    go_free_list *global = &frame_global[cls];
     if (atomic_load_explicit(&frame_global_n[cls], memory_order_relaxed)) {
         go__lock_acquire(&frame_lock);
-        while (local->n < FCACHE_BATCH && global->head)
-            list_push(local, list_pop(global));
-        atomic_store_explicit(&frame_global_n[cls], global->n, memory_order_relaxed);
+        c->n = ptr_stack_pop(&frame_global[cls], c->blocks, FCACHE_BATCH);
+        atomic_store_explicit(&frame_global_n[cls], frame_global[cls].n, memory_order_relaxed);
         go__lock_release(&frame_lock);
-        if (local->head)
-            return list_pop(local);
+        for (uint32_t i = 2; i <= FCACHE_PREFETCH; i++)
+            prefetch_item(c->blocks, c->n, c->n - i);
+        if (c->n)
+            return c->blocks[--c->n];
     }
     return frame_carve(&p->fcarve[cls], cls);
 }
 
-/* Allocation without a P: the global list, else the global carve. */
-static void *frame_alloc_global(uint32_t cls)
+/* c (of class cls) is full: its oldest half goes to the global stack. */
+static void frame_spill(go_frame_cache *c, uint32_t cls)
 {
     go__lock_acquire(&frame_lock);
-    go_free_list *global = &frame_global[cls];
-    void *b = global->head ? list_pop(global) : frame_carve(&frame_global_carve[cls], cls);
-    atomic_store_explicit(&frame_global_n[cls], global->n, memory_order_relaxed);
+    ptr_stack_push(&frame_global[cls], c->blocks, FCACHE_BATCH);
+    atomic_store_explicit(&frame_global_n[cls], frame_global[cls].n, memory_order_relaxed);
+    go__lock_release(&frame_lock);
+    c->n = GO_FCACHE_MAX - FCACHE_BATCH;
+    memmove(c->blocks, c->blocks + FCACHE_BATCH, c->n * sizeof *c->blocks);
+}
+
+/* Allocation without a P: the global stack, else the global carve. */
+static void *frame_alloc_global(uint32_t cls)
+{
+    void *b;
+    go__lock_acquire(&frame_lock);
+    if (!ptr_stack_pop(&frame_global[cls], &b, 1))
+        b = frame_carve(&frame_global_carve[cls], cls);
+    atomic_store_explicit(&frame_global_n[cls], frame_global[cls].n, memory_order_relaxed);
     go__lock_release(&frame_lock);
     return b;
 }
@@ -239,19 +286,8 @@ static void *frame_alloc_global(uint32_t cls)
 static void frame_free_global(void *b, uint32_t cls)
 {
     go__lock_acquire(&frame_lock);
-    list_push(&frame_global[cls], b);
+    ptr_stack_push(&frame_global[cls], &b, 1);
     atomic_store_explicit(&frame_global_n[cls], frame_global[cls].n, memory_order_relaxed);
-    go__lock_release(&frame_lock);
-}
-
-static void frame_spill(go_p *p, uint32_t cls)
-{
-    go_free_list *local = &p->frames[cls];
-    go_free_list *global = &frame_global[cls];
-    go__lock_acquire(&frame_lock);
-    while (local->n > FCACHE_MAX / 2)
-        list_push(global, list_pop(local));
-    atomic_store_explicit(&frame_global_n[cls], global->n, memory_order_relaxed);
     go__lock_release(&frame_lock);
 }
 
@@ -266,12 +302,15 @@ void *go_frame_alloc(const go_func_info *info)
         f = malloc(size);
     } else {
         uint32_t cls = frame_class(size);
-        if (p && p->frames[cls].head)
-            f = list_pop(&p->frames[cls]);
-        else if (p)
-            f = frame_refill(p, cls);
-        else
+        go_frame_cache *c = p ? &p->frames[cls] : NULL;
+        if (c && c->n) {
+            f = c->blocks[--c->n];
+            prefetch_item(c->blocks, c->n, c->n - FCACHE_PREFETCH);
+        } else if (c) {
+            f = frame_refill(p, c, cls);
+        } else {
             f = frame_alloc_global(cls);
+        }
     }
     if (GO__UNLIKELY(!f))
         go__fatal("out of memory allocating a frame of %u bytes", size);
@@ -298,27 +337,29 @@ void go_frame_free(void *frame)
         frame_free_global(f, cls);
         return;
     }
-    list_push(&p->frames[cls], f);
-    if (GO__UNLIKELY(p->frames[cls].n >= FCACHE_MAX))
-        frame_spill(p, cls);
+    go_frame_cache *c = &p->frames[cls];
+    c->blocks[c->n++] = f;
+    if (GO__UNLIKELY(c->n == GO_FCACHE_MAX))
+        frame_spill(c, cls);
 }
 
 /* ---- shutdown ------------------------------------------------------------ */
 
-/* Hand p's free frames and the rest of its slabs to the global lists. */
+/* Hand p's free frames and the rest of its slabs to the global stacks. */
 void go__frame_cache_drain(go_p *p)
 {
     go__lock_acquire(&frame_lock);
-    for (uint32_t c = 0; c < GO_FRAME_NCLASS; c++) {
-        go_free_list *global = &frame_global[c];
-        while (p->frames[c].head)
-            list_push(global, list_pop(&p->frames[c]));
-        go_frame_carve *carve = &p->fcarve[c];
-        while ((size_t)(carve->end - carve->next) >= class_size(c)) {
-            list_push(global, carve->next);
-            carve->next += class_size(c);
+    for (uint32_t cls = 0; cls < GO_FRAME_NCLASS; cls++) {
+        ptr_stack *global = &frame_global[cls];
+        go_frame_cache *c = &p->frames[cls];
+        ptr_stack_push(global, c->blocks, c->n);
+        c->n = 0;
+        go_frame_carve *carve = &p->fcarve[cls];
+        for (; (size_t)(carve->end - carve->next) >= class_size(cls); carve->next += class_size(cls)) {
+            void *b = carve->next;
+            ptr_stack_push(global, &b, 1);
         }
-        atomic_store_explicit(&frame_global_n[c], global->n, memory_order_relaxed);
+        atomic_store_explicit(&frame_global_n[cls], global->n, memory_order_relaxed);
     }
     go__lock_release(&frame_lock);
 }
@@ -358,6 +399,6 @@ void go__alloc_shutdown(void)
         }
         s = next;
     }
-    go__sched.gfree = NULL;
-    go__sched.ngfree = 0;
+    ptr_stack_free(&gfree);
+    atomic_store_explicit(&gfree_n, 0, memory_order_relaxed);
 }

@@ -90,7 +90,7 @@ static void chan_enqueue(go__waitq *q, go__waiter *w, go_g *g, go_chan *c, void 
 
 /* The send on locked c completes now when it can: then c is unlocked and
  * the result is true.  False: the sender must wait, c still locked. */
-static bool chan_send_now(go_chan *c, const void *elem, const char *file, int line)
+static GO__HOT_INLINE bool chan_send_now(go_chan *c, const void *elem, const char *file, int line)
 {
     if (GO__UNLIKELY(atomic_load_explicit(&c->closed, memory_order_relaxed))) {
         go__lock_release(&c->lock);
@@ -168,7 +168,7 @@ void go_chan_send_blocking(go_chan *c, const void *elem)
 /* The receive on locked c completes now when it can: then c is unlocked,
  * *ok is set and the result is true.  False: the receiver must wait, c
  * still locked. */
-static bool chan_recv_now(go_chan *c, void *elem, bool *ok)
+static GO__HOT_INLINE bool chan_recv_now(go_chan *c, void *elem, bool *ok)
 {
     if (atomic_load_explicit(&c->closed, memory_order_relaxed) && chan_count(c) == 0) {
         go__lock_release(&c->lock);

@@ -105,7 +105,11 @@ static inline void chan_complete(go__waiter *w, bool success)
  * after the channel lock is released. */
 static inline void chan_wake(go__waiter *w)
 {
-    if (GO__UNLIKELY(w->is_select && !w->g))
+    if (GO__LIKELY(w->g)) {
+        go__ready(w->g);
+        return;
+    }
+    if (w->is_select)
         w = &chan_thread_select_of(w)->w;
     go__wake(w);
 }

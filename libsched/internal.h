@@ -70,41 +70,44 @@ typedef struct go_gext {
 
 typedef struct go_g go_g;
 struct go_g {
+    /* First cache line: what spawning, running and ending a goroutine touch
+     * (go_spawn and go__g_alloc set them when a G is reused; the other
+     * fields keep what the G's last goroutine left, and every operation sets
+     * the ones it reads). */
     go_frame *top;               /* innermost frame: resumed next */
-    go_g *schedlink;             /* free list link */
+    go_g *schedlink;             /* list link (Gs readied together: netpoll, go__inject) */
     int64_t id;
     _Atomic uint32_t status;     /* enum go_gstatus */
     int saved_errno;             /* errno across suspensions */
     intptr_t result;             /* value of the last operation (go__result) */
-
-    /* set by go__park, consumed by the scheduler after the frame returns */
-    void (*unlockf)(void *arg);
-    void *unlock_arg;
-    bool yielding;               /* go_yield: requeue instead of parking */
-    bool preempted;              /* with yielding: requeue on the global queue */
-    uint32_t gbatch_n;           /* free G heading a batch on sched.gfree: its length */
 
     /* called by the scheduler before resuming a woken G (cleared first, with
      * go__curg() set); returns false when it parked the G again with
      * go__park (e.g. a mutex waiter that lost the race): the scheduler then
      * completes that park as after GO_SUSPEND */
     bool (*retry)(go_g *g);
+    struct go_local_table *locals; /* goroutine-local values (local.c), NULL until set */
+    go_gext *ext;                /* timer and fd state, NULL until first needed */
+
+    /* set by go__park, consumed by the scheduler after the frame returns */
+    void (*unlockf)(void *arg);
+    void *unlock_arg;
+    bool yielding;               /* go_yield: requeue instead of parking */
+    bool preempted;              /* with yielding: requeue on the global queue */
 
     const char *wait_reason;     /* "chan receive", "select", "sync.Mutex.Lock", … */
     int64_t wait_since;          /* go__coarse_nanotime() when parked; 0: unknown */
-    struct go_local_table *locals; /* goroutine-local values (local.c), NULL until set */
 
     go__waiter wait;             /* the wait record of plain operations */
     _Atomic uint32_t select_done;/* select: 0 → 1 by the one waker that wins */
     go_case *select_cases;       /* select in progress: its cases */
     int select_n;
-
-    go_gext *ext;                /* timer and fd state, NULL until first needed */
-    go_g *gbatch_tail;           /* free G heading a batch on sched.gfree: its last G */
 };
 
-/* Current goroutine of this thread, NULL on a plain thread or between Gs. */
-extern _Thread_local go_g *go__curg_tls;
+/* Current goroutine of this thread, NULL on a plain thread or between Gs.
+ * initial-exec, as go__preempt_flag: a plain load, not a __tls_get_addr
+ * call that would make every function using it save registers. */
+extern _Thread_local go_g *go__curg_tls __attribute__((tls_model("initial-exec")));
 static inline go_g *go__curg(void) { return go__curg_tls; }
 
 /* Park the current G (see the protocol above).  reason names the wait in
@@ -224,5 +227,8 @@ noreturn void go__fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2
 
 #define GO__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define GO__LIKELY(x) __builtin_expect(!!(x), 1)
+/* A step of a goroutine switch's hot path: inlined even where the compiler
+ * would not (one call and one register save/restore less per switch). */
+#define GO__HOT_INLINE inline __attribute__((always_inline))
 
 #endif

@@ -31,10 +31,12 @@
 #define GO_FRAME_CLASS_MAX 1024u
 #define GO_FRAME_NCLASS (GO_FRAME_CLASS_MAX / GO_FRAME_CLASS_STEP)
 
-typedef struct go_free_list {
-    void *head;           /* blocks linked through their first word */
+#define GO_FCACHE_MAX 64  /* free blocks a P keeps per class */
+
+typedef struct go_frame_cache {
     uint32_t n;
-} go_free_list;
+    void *blocks[GO_FCACHE_MAX];  /* free blocks of one class: a stack */
+} go_frame_cache;
 
 /* Unused tail of a frame slab, carved one block at a time. */
 typedef struct go_frame_carve {
@@ -44,6 +46,7 @@ typedef struct go_frame_carve {
 /* ---- G slabs: Gs are carved from them, 64 at a time ------------------- */
 
 #define GO_GSLAB_N 64
+#define GO_GCACHE_MAX 64   /* idle Gs a P keeps */
 
 typedef struct go_gslot {
     go_g g;
@@ -92,11 +95,11 @@ struct go_p {
 
     int64_t goid_next, goid_end;  /* batch of goroutine ids */
 
-    go_g *gfree;                  /* cache of idle Gs */
+    void *gfree[GO_GCACHE_MAX];   /* cache of idle Gs (go_g *): a stack */
     uint32_t ngfree;
     go_gslab *gslab;              /* slab new Gs are carved from */
     uint32_t gslab_used;
-    go_free_list frames[GO_FRAME_NCLASS];
+    go_frame_cache frames[GO_FRAME_NCLASS];
     go_frame_carve fcarve[GO_FRAME_NCLASS];
 
     go_timers timers;             /* timer heap (timer.h) */
@@ -153,8 +156,6 @@ struct go_sched {
     go_m *allm;
     go_p *pidle;                  /* idle Ps */
     go_gqueue runq;               /* global run queue */
-    go_g *gfree;                  /* overflow cache of idle Gs */
-    _Atomic uint32_t ngfree;      /* (read without the lock as a hint) */
     go_gslab *gslab;              /* slab for Gs made without a P */
     uint32_t gslab_used;
 
@@ -165,7 +166,13 @@ struct go_sched {
 extern struct go_sched go__sched;
 
 /* The M of this thread; NULL on a plain thread. */
-extern _Thread_local go_m *go__m_tls;
+extern _Thread_local go_m *go__m_tls __attribute__((tls_model("initial-exec")));
+
+/* Can other Ps take from a P's run queue?  Not when it is the only one. */
+static inline bool go__runq_stealable(void)
+{
+    return go__sched.nprocs > 1;
+}
 
 static inline go_p *go__curp(void)
 {

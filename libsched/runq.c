@@ -7,7 +7,10 @@
  *     a thief copies slots first and CASes after, so a failed CAS just
  *     discards the copy;
  *   - tail - head <= GO_RUNQ_SIZE at all times;
- *   - runnext is swapped by the owner and CASed to NULL by consumers.
+ *   - runnext is swapped by the owner and CASed to NULL by consumers;
+ *   - with one P there are no thieves: its owner is the only consumer, and
+ *     takes from runnext and the ring with plain stores instead of CAS (the
+ *     locked instructions are a good part of a goroutine switch).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,20 +47,11 @@ static bool runq_put_slow(go_p *p, go_g *g, uint32_t h, uint32_t t)
     return true;
 }
 
-void go__runq_put(go_p *p, go_g *g, bool next)
+/* g at the tail of p's ring.  Not inlined: go__runq_put's runnext path
+ * (a readied G) then saves no registers. */
+static __attribute__((noinline)) void runq_put_tail(go_p *p, go_g *g)
 {
     go_runq *q = &p->runq;
-    if (next) {
-        /* Thieves only ever take runnext (CAS to NULL), and only the owner
-         * fills it: an empty runnext is filled with a plain store. */
-        go_g *old = atomic_load_explicit(&q->runnext, memory_order_relaxed);
-        if (old == NULL || !atomic_compare_exchange_strong_explicit(&q->runnext, &old, g,
-                               memory_order_acq_rel, memory_order_relaxed)) {
-            atomic_store_explicit(&q->runnext, g, memory_order_release);   /* (old was stolen) */
-            return;
-        }
-        g = old;   /* kick the old runnext to the tail */
-    }
     for (;;) {
         uint32_t h = atomic_load_explicit(&q->head, memory_order_acquire);
         uint32_t t = atomic_load_explicit(&q->tail, memory_order_relaxed);
@@ -69,6 +63,28 @@ void go__runq_put(go_p *p, go_g *g, bool next)
         if (runq_put_slow(p, g, h, t))
             return;
     }
+}
+
+void go__runq_put(go_p *p, go_g *g, bool next)
+{
+    go_runq *q = &p->runq;
+    if (next) {
+        /* Thieves only ever take runnext (CAS to NULL), and only the owner
+         * fills it: an empty runnext is filled with a plain store, and so is
+         * a full one when nobody steals. */
+        go_g *old = atomic_load_explicit(&q->runnext, memory_order_relaxed);
+        if (old == NULL || !go__runq_stealable()) {
+            atomic_store_explicit(&q->runnext, g, memory_order_release);
+        } else if (!atomic_compare_exchange_strong_explicit(&q->runnext, &old, g,
+                       memory_order_acq_rel, memory_order_relaxed)) {
+            atomic_store_explicit(&q->runnext, g, memory_order_release);
+            old = NULL;   /* a thief took it meanwhile */
+        }
+        if (old == NULL)
+            return;
+        g = old;   /* kick the old runnext to the tail */
+    }
+    runq_put_tail(p, g);
 }
 
 void go__runq_put_array(go_p *p, go_g *const *gs, uint32_t n)
@@ -84,21 +100,22 @@ void go__runq_put_array(go_p *p, go_g *const *gs, uint32_t n)
 }
 
 /* Queued Gs are usually cold (spawned or parked long ago), and running one
- * touches the G and then its frame: start loading the next ones now.  Slots
- * past the tail may hold stale pointers; they still point into G slabs,
- * which live until go_run_main returns.  (Reading g->top of a G another M
- * may own is a benign race, kept out of ThreadSanitizer builds.) */
-static inline void prefetch_next(go_runq *q, uint32_t h)
+ * touches the G and then its frame: start loading the next ones now, h + 1
+ * to h + 3 of the Gs queued at h (head) and t (tail) before this pop.  Not
+ * the stale slots past the tail: they may name Gs that already ran and are
+ * being reused on another P.  (A queued G may be stolen and run meanwhile:
+ * reading its g->top is a benign race, kept out of ThreadSanitizer builds.) */
+static inline void prefetch_next(go_runq *q, uint32_t h, uint32_t t)
 {
 #if !defined(__SANITIZE_THREAD__)
-    go_g *g1 = slot_load(q, h + 1), *g3 = slot_load(q, h + 3);
-    if (g3)
-        __builtin_prefetch(g3, 1);
-    if (g1)   /* prefetched two pops ago */
-        __builtin_prefetch(g1->top, 1);
+    if (t - h > 3)
+        __builtin_prefetch(slot_load(q, h + 3), 1);
+    if (t - h > 1)   /* that G was prefetched two pops ago */
+        __builtin_prefetch(slot_load(q, h + 1)->top, 1);
 #else
     (void)q;
     (void)h;
+    (void)t;
 #endif
 }
 
@@ -111,27 +128,14 @@ go_g *go__runq_get_head(go_p *p)
         if (t == h)
             return NULL;
         go_g *g = slot_load(q, h);
-        if (atomic_compare_exchange_weak_explicit(&q->head, &h, h + 1,
-                memory_order_release, memory_order_relaxed)) {
-            prefetch_next(q, h);
-            return g;
-        }
+        if (!go__runq_stealable())
+            atomic_store_explicit(&q->head, h + 1, memory_order_release);
+        else if (!atomic_compare_exchange_weak_explicit(&q->head, &h, h + 1,
+                     memory_order_release, memory_order_relaxed))
+            continue;
+        prefetch_next(q, h, t);
+        return g;
     }
-}
-
-go_g *go__runq_get(go_p *p, bool *from_runnext)
-{
-    go_runq *q = &p->runq;
-    go_g *next = atomic_load_explicit(&q->runnext, memory_order_relaxed);
-    /* Only the owner sets runnext, so if the CAS fails a thief took it and
-     * runnext is NULL: no retry needed. */
-    if (next && atomic_compare_exchange_strong_explicit(&q->runnext, &next, NULL,
-            memory_order_acquire, memory_order_relaxed)) {
-        *from_runnext = true;
-        return next;
-    }
-    *from_runnext = false;
-    return go__runq_get_head(p);
 }
 
 go_g *go__runq_get_chosen(go_p *p, uint32_t r)

@@ -3,8 +3,9 @@
  *
  * Local queue (Go's runqput/runqget/runqgrab/runqsteal): a 256-slot ring.
  * Only the owning P pushes (it alone stores `tail`); the owner and thieves
- * consume by CAS on `head`.  `runnext` holds one G that runs before the
- * ring (a just-spawned or just-woken G: producer/consumer locality); it stays
+ * consume by CAS on `head` (with one P there are no thieves, and the owner
+ * uses plain stores).  `runnext` holds one G that runs before the ring (a
+ * just-spawned or just-woken G: producer/consumer locality); it stays
  * stealable, thieves take it on their last pass.  When the ring is full, half
  * of it moves to the global queue.
  *
@@ -49,9 +50,34 @@ struct go_p;
  * the tail), else at the tail.  Owner only. */
 void go__runq_put(struct go_p *p, go_g *g, bool next);
 
-/* Take the next G of p: runnext first (*from_runnext = true), then the
- * head of the ring.  Owner only.  NULL when empty. */
-go_g *go__runq_get(struct go_p *p, bool *from_runnext);
+/* Take q's runnext, NULL when empty.  Owner only.  `stealable` (other Ps
+ * may take it: go__runq_stealable): by CAS, and when that fails a thief
+ * took it and runnext is empty (only the owner fills it). */
+static inline go_g *go__runq_take_next(go_runq *q, bool stealable)
+{
+    go_g *next = atomic_load_explicit(&q->runnext, memory_order_relaxed);
+    if (!next)
+        return NULL;
+    if (!stealable) {
+        atomic_store_explicit(&q->runnext, NULL, memory_order_relaxed);
+        return next;
+    }
+    if (!atomic_compare_exchange_strong_explicit(&q->runnext, &next, NULL,
+            memory_order_acquire, memory_order_relaxed))
+        return NULL;
+    return next;
+}
+
+/* Put g into q's runnext if it is empty (as it usually is for a readied G):
+ * false when it is full.  Owner only; thieves only ever empty runnext, so
+ * filling an empty one is a plain store. */
+static inline bool go__runq_fill_next(go_runq *q, go_g *g)
+{
+    if (atomic_load_explicit(&q->runnext, memory_order_relaxed))
+        return false;
+    atomic_store_explicit(&q->runnext, g, memory_order_release);
+    return true;
+}
 
 /* Take the head of the ring only, skipping runnext.  Owner only. */
 go_g *go__runq_get_head(struct go_p *p);

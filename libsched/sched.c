@@ -60,8 +60,8 @@ enum {
 };
 
 struct go_sched go__sched;
-_Thread_local go_g *go__curg_tls;
-_Thread_local go_m *go__m_tls;
+_Thread_local go_g *go__curg_tls __attribute__((tls_model("initial-exec")));
+_Thread_local go_m *go__m_tls __attribute__((tls_model("initial-exec")));
 
 static go_stats_t last_stats;    /* go_stats() after go_run_main returned */
 
@@ -364,7 +364,7 @@ void go__inject(go_g *list)
 
 /* ---- finding work ----------------------------------------------------------- */
 
-static go_g *local_get(go_p *p)
+static GO__HOT_INLINE go_g *local_get(go_p *p)
 {
     if (GO__UNLIKELY(p->runnext_streak >= RUNNEXT_STREAK_MAX)) {
         p->runnext_streak = 0;
@@ -372,10 +372,14 @@ static go_g *local_get(go_p *p)
         if (g)
             return g;
     }
-    bool from_runnext;
-    go_g *g = go__runq_get(p, &from_runnext);
+    go_g *g = go__runq_take_next(&p->runq, go__runq_stealable());
+    if (g) {
+        p->runnext_streak++;
+        return g;
+    }
+    g = go__runq_get_head(p);
     if (g)
-        p->runnext_streak = from_runnext ? p->runnext_streak + 1 : 0;
+        p->runnext_streak = 0;
     return g;
 }
 
@@ -576,7 +580,7 @@ static void requeue_global(go_m *m, go_g *g)
 
 /* The G returned GO_SUSPEND (or its retry re-parked it): requeue a yielding
  * G, else complete the park.  The G must not be touched after unlockf. */
-static void park_current(go_m *m, go_g *g)
+static GO__HOT_INLINE void park_current(go_m *m, go_g *g)
 {
     go_p *p = m->p;
     g->saved_errno = *m->errnop;
@@ -853,7 +857,8 @@ static inline void ready(go_g *g, bool next)
         ready_global(g);
         return;
     }
-    go__runq_put(p, g, next);
+    if (!next || !go__runq_fill_next(&p->runq, g))
+        go__runq_put(p, g, next);
     wakep();
 }
 

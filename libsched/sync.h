@@ -53,6 +53,7 @@ static inline void go__wake_chain(go__waiter *w)
 {
     while (w) {
         go__waiter *next = w->next;
+        w->next = w->prev = NULL;   /* on no queue now (netpoll's pollfd_queued reads prev) */
         w->success = true;
         go__wake(w);
         w = next;
