@@ -19,6 +19,8 @@
  *   scheduler queues it on the global queue (or runs it on a P that turned
  *   idle meanwhile) and this M parks until it is given a P.
  * errno set by expr is the goroutine's: neither call changes it.
+ * Between the two the goroutine's in_blocking is set: a dump shows it as
+ * "syscall" (as Go does) and does not wait for it to stop.
  */
 #include "proc.h"
 
@@ -28,6 +30,9 @@ void go__blocking_enter(void)
     if (GO__UNLIKELY(!m || !m->p))
         return;   /* not a goroutine's M: nothing to hand off */
     go_p *p = m->p;
+    go_g *g = go__curg();
+    if (g)
+        atomic_store_explicit(&g->in_blocking, true, memory_order_relaxed);
     m->oldp = p;
     m->p = NULL;
     __atomic_store_n(&p->syscalltick, p->syscalltick + 1, __ATOMIC_RELAXED);
@@ -41,6 +46,9 @@ int go__blocking_exit(void)
         return GO_READY;
     go_p *p = m->oldp;
     m->oldp = NULL;
+    go_g *g = go__curg();
+    if (g)
+        atomic_store_explicit(&g->in_blocking, false, memory_order_relaxed);
     uint32_t s = GO_P_SYSCALL;
     if (GO__LIKELY(atomic_compare_exchange_strong_explicit(&p->status, &s, GO_P_RUNNING,
                                                            memory_order_acquire,
@@ -50,6 +58,6 @@ int go__blocking_exit(void)
     }
     if (go__acquire_idle_p(m))
         return GO_READY;
-    go__curg()->yielding = true;   /* no P: requeued by the scheduler (sched.c) */
+    g->yielding = true;   /* no P: requeued by the scheduler (sched.c) */
     return GO_WAIT;
 }

@@ -22,11 +22,11 @@
 
 #include "diag.h"
 
-static const char *state_name(const go_g *g, uint32_t status)
+static const char *state_name(go_g *g, uint32_t status)
 {
     switch (status) {
     case GO_G_RUNNING:
-        return "running";
+        return atomic_load_explicit(&g->in_blocking, memory_order_relaxed) ? "syscall" : "running";
     case GO_G_RUNNABLE:
         return "runnable";
     case GO_G_WAITING:
@@ -100,7 +100,10 @@ void go__dump_g(FILE *out, go_g *g, bool current)
     }
     fputs("]:\n", out);
     if (!current && st == GO_G_RUNNING)
-        fputs("\tgoroutine running on other thread; frames unavailable\n", out);
+        fputs(atomic_load_explicit(&g->in_blocking, memory_order_relaxed)
+                  ? "\tgoroutine in a GO_BLOCKING call on other thread; frames unavailable\n"
+                  : "\tgoroutine running on other thread; frames unavailable\n",
+              out);
     else
         go__dump_frames(out, g, NULL, 0);
 }

@@ -77,8 +77,9 @@ static void collect_running(go_g *g, void *arg)
 {
     struct running *r = arg;
     if (g == r->self ||
-        atomic_load_explicit(&g->status, memory_order_acquire) != GO_G_RUNNING)
-        return;
+        atomic_load_explicit(&g->status, memory_order_acquire) != GO_G_RUNNING ||
+        atomic_load_explicit(&g->in_blocking, memory_order_relaxed))
+        return;   /* (one in a blocking C call will not stop soon) */
     if (r->n == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 16;
         go_g **more = realloc(r->gs, cap * sizeof *more);

@@ -57,6 +57,7 @@ typedef struct go_io {
     uint8_t op;                  /* what to redo (io.c) */
     uint8_t interest;            /* POLLIN / POLLOUT bits waited for */
     bool timed_out;              /* go_fd_wait: the deadline passed */
+    bool queued;                 /* on its fd's wait queue (netpoll.c, under the fd's lock) */
     bool has_deadline;           /* go_fd_wait: the G's timer holds the deadline */
 } go_io;
 
@@ -95,6 +96,7 @@ struct go_g {
     bool yielding;               /* go_yield: requeue instead of parking */
     bool preempted;              /* with yielding: requeue on the global queue */
 
+    _Atomic bool in_blocking;    /* inside GO_BLOCKING: dumps say "syscall" (blocking.c) */
     const char *wait_reason;     /* "chan receive", "select", "sync.Mutex.Lock", … */
     int64_t wait_since;          /* go__coarse_nanotime() when parked; 0: unknown */
 

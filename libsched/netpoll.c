@@ -16,7 +16,9 @@
  *   - a record's queue, and the arming of its fd, change only under its
  *     lock; g->ext->io.timed_out is written under it;
  *   - a goroutine is queued (and counted in `waiters`) only while WAITING:
- *     it is queued by its unlockf, after it left the CPU;
+ *     it is queued by its unlockf, after it left the CPU; io.queued says
+ *     whether it is (its wait record's links may be stale from an earlier
+ *     operation, so they are not asked);
  *   - `gen` counts go_fd_close calls: a goroutine whose operation began
  *     before a close is never queued after it (it gets EBADF).
  */
@@ -119,11 +121,6 @@ uint32_t go__netpoll_gen(int fd)
     return pd ? atomic_load_explicit(&pd->gen, memory_order_acquire) : UINT32_MAX;
 }
 
-static inline bool pollfd_queued(go_pollfd *pd, go__waiter *w)
-{
-    return w->prev || pd->waiters.first == w;
-}
-
 static uint32_t pollfd_interest(go_pollfd *pd)
 {
     uint32_t interest = 0;
@@ -150,6 +147,7 @@ static int pollfd_arm(int fd, uint32_t interest)
 static void pollfd_unqueue(go_pollfd *pd, go_g *g)
 {
     go__waitq_remove(&pd->waiters, &g->wait);
+    g->ext->io.queued = false;
     /* The last fd waiter gone (closed, timed out) while an M sleeps in
      * epoll_wait for nothing else: wake it, so that it goes idle the
      * ordinary way (and the deadlock check sees it). */
@@ -174,6 +172,7 @@ void go__netpoll_park_commit(void *arg)
             g->wait.g = g;
             g->wait.is_select = false;
             go__waitq_push(&pd->waiters, &g->wait);
+            g->ext->io.queued = true;
             atomic_fetch_add_explicit(&go__poller.waiters, 1, memory_order_relaxed);
             int err = pollfd_arm(g->ext->io.fd, pollfd_interest(pd));
             ready_now = err != 0;
@@ -199,7 +198,7 @@ void go__netpoll_deadline(void *arg, int64_t now)
         return;
     go__lock_acquire(&pd->lock);
     g->ext->io.timed_out = true;
-    bool queued = pollfd_queued(pd, &g->wait);
+    bool queued = g->ext->io.queued;
     if (queued)
         pollfd_unqueue(pd, g);
     go__lock_release(&pd->lock);

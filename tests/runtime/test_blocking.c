@@ -2,7 +2,8 @@
  * (GO_BLOCKING_CALL, the lowering gotransform emits): blocking C calls in
  * many goroutines run side by side and do not stop other goroutines from
  * making progress; the call's value and errno survive the hand-off, also
- * when the goroutine comes back without its P and resumes on another. */
+ * when the goroutine comes back without its P and resumes on another; a
+ * dump shows a goroutine inside a blocking call as "syscall". */
 #define _GNU_SOURCE
 #include <check.h>
 #include <errno.h>
@@ -194,6 +195,57 @@ START_TEST(value_and_errno_survive_hand_off)
 }
 END_TEST
 
+/* ---- a goroutine in a blocking call shows as "syscall" in a dump ---------- */
+
+struct syscall_state {
+    go_wg done;
+    char *dump;                    /* go_dump's text while the sleeper slept */
+    size_t len;
+};
+
+struct sleeper {
+    go_frame hdr;
+    struct syscall_state *st;
+    int r;
+};
+static int sleeper__resume(go_frame *f)
+{
+    struct sleeper *fr = (struct sleeper *)f;
+    GO_BEGIN(fr);
+    GO_BLOCKING_CALL(fr, fr->r = usleep(300000));
+    go_wg_done(&fr->st->done);
+    GO_END(fr);
+}
+static const go_func_info sleeper__info = GO_FUNC_INFO(sleeper__resume, struct sleeper);
+
+MAIN_FRAME(syscall_main, syscall_state);
+static int syscall_main__resume(go_frame *f)
+{
+    struct syscall_main *fr = (struct syscall_main *)f;
+    GO_BEGIN(fr);
+    go_wg_add(&fr->s->done, 1);
+    struct sleeper *z = zalloc_frame(&sleeper__info);
+    z->st = fr->s;
+    go_spawn(&z->hdr);
+    GO_AWAIT(fr, go_sleep__begin(50 * MS));   /* the sleeper is in usleep now */
+    FILE *out = open_memstream(&fr->s->dump, &fr->s->len);
+    go_dump(out);
+    fclose(out);
+    GO_AWAIT(fr, go_wg_wait__begin(&fr->s->done));
+    GO_END(fr);
+}
+static const go_func_info syscall_main__info = GO_FUNC_INFO(syscall_main__resume, struct syscall_main);
+
+START_TEST(blocking_call_dumps_as_syscall)
+{
+    struct syscall_state st = { .done = GO_WG_INIT };
+    run_main_with(&syscall_main__info, &st);
+    ck_assert_msg(strstr(st.dump, "goroutine 2 [syscall]:\n\tgoroutine in a GO_BLOCKING call"),
+                  "dump:\n%s", st.dump);
+    free(st.dump);
+}
+END_TEST
+
 /* ---- a plain thread, and outside the runtime: just the call -------------- */
 
 struct plain_frame {
@@ -228,6 +280,7 @@ static Suite *blocking_suite(void)
     tcase_add_test(tc, blocking_calls_hand_off_their_p);
     tcase_add_test(tc, value_and_errno_survive_hand_off);
     tcase_add_test(tc, blocking_outside_the_runtime_is_the_call);
+    tcase_add_test(tc, blocking_call_dumps_as_syscall);
     suite_add_tcase(s, tc);
     return s;
 }
