@@ -177,10 +177,10 @@ go_g *go__g_alloc(go_p *p)
     go_g *g = p->gfree[--p->ngfree];
     prefetch_item(p->gfree, p->ngfree, p->ngfree - GCACHE_PREFETCH);
     /* A reused G: only its first cache line is touched.  The caller sets top,
-     * id and status; retry and locals are NULL since the goroutine that used
-     * it ended (execute clears retry before calling it, goexit frees the
-     * locals); ext stays with the G; the other fields are set by whatever
-     * operation reads them. */
+     * created_at, id and status; retry is NULL since the goroutine that used
+     * it ended (execute clears retry before calling it); ext stays with the
+     * G, its locals table NULL (goexit frees it); the other fields are set
+     * by whatever operation reads them. */
     g->saved_errno = 0;
     g->result = 0;
     return g;

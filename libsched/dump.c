@@ -4,6 +4,7 @@
  *     goroutine 7 [chan receive, 2 minutes]:
  *     	worker() at /abs/path/prog.c:31
  *     	app() at /abs/path/prog.c:50
+ *     created by main_loop() at /abs/path/prog.c:77
  *
  * One block per live goroutine, the caller's first, then by id; frames from
  * the innermost to the root (the chain of nested GO_FUNC calls).  A frame's
@@ -89,6 +90,14 @@ void go__dump_frames(FILE *out, go_g *g, const char *file, int line)
         dump_frame(out, f, frame_line(f));
 }
 
+/* "created by app() at file:line": where g's go(...) is, when known. */
+void go__dump_created_by(FILE *out, const go_g *g)
+{
+    const go_spawn_site *s = g->created_at;
+    if (s)
+        fprintf(out, "created by %s() at %s:%d\n", s->func, s->file, s->line);
+}
+
 void go__dump_g(FILE *out, go_g *g, bool current)
 {
     uint32_t st = atomic_load_explicit(&g->status, memory_order_acquire);
@@ -106,6 +115,7 @@ void go__dump_g(FILE *out, go_g *g, bool current)
               out);
     else
         go__dump_frames(out, g, NULL, 0);
+    go__dump_created_by(out, g);
 }
 
 static int by_id(const void *a, const void *b)

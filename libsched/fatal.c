@@ -27,6 +27,7 @@ static void report(const char *kind, const char *file, int line, const char *fmt
     if (g) {
         fprintf(stderr, "goroutine %lld [running]:\n", (long long)g->id);
         go__dump_frames(stderr, g, file, line);
+        go__dump_created_by(stderr, g);
     } else {
         fputs("[plain thread]\n", stderr);
         if (file)

@@ -67,6 +67,7 @@ typedef struct go_io {
 typedef struct go_gext {
     go_timer timer;              /* go_sleep, select and fd deadlines */
     go_io io;                    /* go_read & co. while the fd is not ready */
+    struct go_local_table *locals; /* goroutine-local values (local.c), NULL until set */
 } go_gext;
 
 typedef struct go_g go_g;
@@ -87,16 +88,16 @@ struct go_g {
      * go__park (e.g. a mutex waiter that lost the race): the scheduler then
      * completes that park as after GO_SUSPEND */
     bool (*retry)(go_g *g);
-    struct go_local_table *locals; /* goroutine-local values (local.c), NULL until set */
-    go_gext *ext;                /* timer and fd state, NULL until first needed */
+    const go_spawn_site *created_at;   /* its go(...), for dumps; NULL: unknown */
+    go_gext *ext;                /* timer, fd and local state, NULL until first needed */
 
     /* set by go__park, consumed by the scheduler after the frame returns */
     void (*unlockf)(void *arg);
     void *unlock_arg;
     bool yielding;               /* go_yield: requeue instead of parking */
     bool preempted;              /* with yielding: requeue on the global queue */
-
     _Atomic bool in_blocking;    /* inside GO_BLOCKING: dumps say "syscall" (blocking.c) */
+
     const char *wait_reason;     /* "chan receive", "select", "sync.Mutex.Lock", … */
     int64_t wait_since;          /* go__coarse_nanotime() when parked; 0: unknown */
 

@@ -2,7 +2,7 @@
  *
  * A key is a process-wide index (id), given by go_local_key_make or at the
  * first go_local_set of a zero-initialised key.  A goroutine that sets a
- * value gets a table (g->locals) indexed by id - 1, made at its first
+ * value gets a table (g->ext->locals) indexed by id - 1, made at its first
  * go_local_set and grown by doubling; a goroutine that never does pays one
  * NULL pointer in its G and one test when it ends.  A new goroutine starts
  * with no table, so every value reads NULL.
@@ -79,13 +79,13 @@ go_local_key go_local_key_make(void (*destructor)(void *))
 static struct go_local_table **table_of_caller(void)
 {
     go_g *g = go__curg();
-    return g ? &g->locals : &thread_table;
+    return g ? &go__g_ext(g)->locals : &thread_table;
 }
 
 void *go_local_get(go_local_key *k)
 {
     go_g *g = go__curg();
-    struct go_local_table *t = g ? g->locals : thread_table;
+    struct go_local_table *t = g ? (g->ext ? g->ext->locals : NULL) : thread_table;
     uint32_t id = __atomic_load_n(&k->id, __ATOMIC_RELAXED);
     if (!t || id == 0 || id > t->cap)
         return NULL;
@@ -163,5 +163,5 @@ static void destroy_all(struct go_local_table **tp)
 
 void go__local_exit(go_g *g)
 {
-    destroy_all(&g->locals);
+    destroy_all(&g->ext->locals);
 }

@@ -208,6 +208,7 @@ void go__futex_wake(_Atomic uint32_t *addr, int n);
 
 /* dump.c */
 void go__dump_g(FILE *out, go_g *g, bool current);
+void go__dump_created_by(FILE *out, const go_g *g);
 const char *go__g_state(go_g *g);
 
 #endif

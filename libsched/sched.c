@@ -605,7 +605,7 @@ static GO__HOT_INLINE void park_current(go_m *m, go_g *g)
 /* The root frame returned: the goroutine is over. */
 static void goexit(go_p *p, go_g *g, go_frame *root)
 {
-    if (GO__UNLIKELY(g->locals))
+    if (GO__UNLIKELY(g->ext && g->ext->locals))
         go__local_exit(g);
     GO__COUNT(p->count.exits);
     if (GO__UNLIKELY(g == go__sched.main_g)) {
@@ -831,12 +831,18 @@ static void ready_global(go_g *g)
 
 void go_spawn(go_frame *root)
 {
+    go_spawn_at(root, NULL);
+}
+
+void go_spawn_at(go_frame *root, const go_spawn_site *site)
+{
     if (GO__UNLIKELY(!atomic_load_explicit(&go__sched.running, memory_order_relaxed)))
         go__fatal("go_spawn called outside go_run_main");
     go_p *p = go__curp();
     go_g *g = go__g_alloc(p);
     root->parent = NULL;
     g->top = root;
+    g->created_at = site;
     g->id = new_goid(p);
     atomic_store_explicit(&g->status, GO_G_RUNNABLE, memory_order_release);
     if (GO__UNLIKELY(!p)) {
@@ -1058,6 +1064,7 @@ int go_run_main(go_frame *root, const int *result)
     go_g *g = go__g_alloc(p0);
     root->parent = NULL;
     g->top = root;
+    g->created_at = NULL;
     g->id = new_goid(p0);
     atomic_store_explicit(&g->status, GO_G_RUNNABLE, memory_order_relaxed);
     go__sched.main_g = g;

@@ -307,6 +307,9 @@ void emit_func(gt_ctx *ctx, gt_func *f, strbuf *report)
               f->is_static ? "static " : "", f->name, f->name, f->name, ctx->src.line_path,
               f->name, f->nstates, f->name);
     f->info_declared = true;
+    for (int k = 0; k < f->nspawns; k++)
+        sb_printf(&blk, "static const go_spawn_site %s__site%d = { \"%s\", \"%s\", %d };\n", f->name,
+                  k, f->name, ctx->src.line_path, f->spawn_lines[k]);
     for (int i = 0; i < f->ncallees; i++)
         emit_callee_decls(ctx, f->callees[i], &blk);
 

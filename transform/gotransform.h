@@ -195,6 +195,8 @@ typedef struct gt_func {
     bool heap_children;
     int *lines;                    /* lines[k] = line of suspension point k */
     int nstates, capstates;
+    int *spawn_lines;              /* line of each go(...) in its body: f__site<k> records */
+    int nspawns, capspawns;
     char *fr;                      /* name of the frame pointer in the resume function */
     bool nopreempt;                /* GO_NOPREEMPT: no preemption checks at all */
     int entry_check;               /* state of the preemption check at entry */

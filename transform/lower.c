@@ -263,6 +263,10 @@ static void glue(lw *L, gt_node *n)
         }
         g->used_in_main = true;
         ob_gen(&b, "%s__main(%s__bind(go_frame_alloc(&%s__info)", g->name, g->name, g->name);
+    } else if (L->f) {
+        VEC_PUSH(L->f->spawn_lines, L->f->nspawns, L->f->capspawns,
+                 (int)src_line(&L->ctx->src, m->start));
+        ob_gen(&b, "go_spawn_at(%s__bind(go_frame_alloc(&%s__info)", g->name, g->name);
     } else {
         ob_gen(&b, "go_spawn(%s__bind(go_frame_alloc(&%s__info)", g->name, g->name);
     }
@@ -270,7 +274,10 @@ static void glue(lw *L, gt_node *n)
         xfree(ob_finish(&b, m->end));
         return;
     }
-    ob_gen(&b, "))");
+    if (n->call == CALL_SPAWN && L->f)
+        ob_gen(&b, "), &%s__site%d)", L->f->name, L->f->nspawns - 1);
+    else
+        ob_gen(&b, "))");
     edit_add(L->ctx, m->start, m->end, ob_finish(&b, m->end));
 }
 

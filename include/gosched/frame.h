@@ -80,6 +80,16 @@ void go_frame_call(go_frame *parent, go_frame *child);
  * go_frame_alloc; freed by the runtime when the goroutine ends). */
 void go_spawn(go_frame *root);
 
+/* Where a go(...) is: dumps print "created by func() at file:line" under
+ * the goroutine it started.  gotransform emits one static record per go(...)
+ * in a GO_FUNC and calls go_spawn_at; the record must outlive the goroutine. */
+typedef struct go_spawn_site {
+    const char *func;
+    const char *file;
+    int line;
+} go_spawn_site;
+void go_spawn_at(go_frame *root, const go_spawn_site *site);
+
 /* Run the scheduler with `root` as the main goroutine; returns *result (or 0
  * when result is NULL) as soon as the root frame returns.  `result` points
  * into the root frame and is read before the frame is freed. */
