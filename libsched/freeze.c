@@ -20,10 +20,11 @@
  * acquires, so that what a dumper read before its thaw (a release) happens
  * before the M writes the G's fields (a plain load on x86).
  *
- * The Gs running at the freeze are waited for, up to wait_ns: they reach
- * their next switch within microseconds unless they compute without
- * suspending or block in C.  Those are then shown as running, without
- * frames, as Go shows "goroutine running on other thread".
+ * The Gs running at the freeze are asked to yield at their next
+ * preemption check (as sysmon does after 10 ms) and waited for, up to
+ * wait_ns: they reach their next switch within microseconds unless they
+ * compute without a check or block in C.  Those are then shown as running,
+ * without frames, as Go shows "goroutine running on other thread".
  *
  * Without membarrier (before Linux 4.14 for the expedited command, or under
  * a seccomp filter) MEMBARRIER_CMD_GLOBAL is tried, then a 1 ms sleep: an
@@ -113,12 +114,29 @@ static void wait_running(int64_t wait_ns)
     free(r.gs);
 }
 
+/* Raise the preemption flag of every M holding a P.  An M clears its flag
+ * pointer under sched.lock before it exits; a freeze made under that lock
+ * (the deadlock report, when nothing runs) or racing a holder skips this
+ * and only waits. */
+static void preempt_running(void)
+{
+    if (!go__lock_try(&go__sched.lock))
+        return;
+    for (int i = 0; i < go__sched.nprocs; i++) {
+        go_m *m = __atomic_load_n(&go__sched.allp[i]->m, __ATOMIC_ACQUIRE);
+        if (m && m->preempt)
+            __atomic_store_n(m->preempt, 1, __ATOMIC_RELAXED);
+    }
+    go__lock_release(&go__sched.lock);
+}
+
 void go__world_freeze(int64_t wait_ns)
 {
     atomic_fetch_add(&go__freezing.n, 1);
     if (!atomic_load(&go__sched.running))
         return;   /* no Ms */
     process_barrier();
+    preempt_running();
     wait_running(wait_ns);
 }
 
