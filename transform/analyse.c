@@ -7,7 +7,8 @@
  *     stay distinct) and parameters;
  *   - calls: GO_SUSPENDING operations and nested GO_FUNC calls (suspension
  *     points, unless under sizeof), GO_BLOCKING(expr), go(...)/go_main(...)
- *     glue, and a preemption check point in every loop that can suspend;
+ *     glue, and a preemption check point in every loop (a suspension point
+ *     in a loop that can suspend, a spilling check in one that cannot);
  *   - has_susp on every node whose subtree evaluates a suspension point;
  *   - which locals live in the frame: those whose value can be used after a
  *     suspension point (textual liveness), address-taken ones followed by a
@@ -446,8 +447,8 @@ static bool in_scope_at(const gt_local *l, unsigned p)
  *     into frame slots before it yields, back after (spill_sets).  Locals
  *     that cannot be copied (unspillable) are hoisted as for a suspension
  *     point.  A loop with a variable-length array or a cleanup variable in
- *     scope, or inside a statement expression, cannot be jumped into and
- *     gets no check. */
+ *     scope, or inside a statement expression, cannot be jumped into, and
+ *     alloca memory cannot be copied: such loops get no check. */
 static void preemption_checks(an *A, gt_node *n)
 {
     for (int i = 0; i < n->nkids; i++)

@@ -15,8 +15,9 @@
  *     for(;;) so they run on every iteration (continue → goto the condition);
  *   - declarations of frame-resident locals become assignments in place;
  *   - GO_BLOCKING(expr) is enter/expr/exit with a suspension point at the
- *     exit; a loop that can suspend checks for preemption at the start of its
- *     body (the entry check is emitted with the resume function).
+ *     exit; every loop checks for preemption at the start of its body, a
+ *     loop that cannot suspend by spilling its C locals (check_text; the
+ *     entry check is emitted with the resume function).
  * Statements are lowered inner first: an outer rewrite renders its parts
  * with the inner edits already applied.
  */
