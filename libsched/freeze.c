@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "sysmon.h"
 
 struct go_freeze_flag go__freezing;
 
@@ -114,19 +115,15 @@ static void wait_running(int64_t wait_ns)
     free(r.gs);
 }
 
-/* Raise the preemption flag of every M holding a P.  An M clears its flag
- * pointer under sched.lock before it exits; a freeze made under that lock
- * (the deadlock report, when nothing runs) or racing a holder skips this
- * and only waits. */
+/* Ask the goroutine on every P to yield.  That needs sched.lock; a freeze
+ * made under it (the deadlock report, when nothing runs) or racing a
+ * holder skips this and only waits. */
 static void preempt_running(void)
 {
     if (!go__lock_try(&go__sched.lock))
         return;
-    for (int i = 0; i < go__sched.nprocs; i++) {
-        go_m *m = __atomic_load_n(&go__sched.allp[i]->m, __ATOMIC_ACQUIRE);
-        if (m && m->preempt)
-            __atomic_store_n(m->preempt, 1, __ATOMIC_RELAXED);
-    }
+    for (int i = 0; i < go__sched.nprocs; i++)
+        go__preemptone_locked(go__sched.allp[i]);
     go__lock_release(&go__sched.lock);
 }
 

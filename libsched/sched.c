@@ -717,15 +717,10 @@ static void sched_stop(void)
 
 /* ---- deadlock ----------------------------------------------------------------- */
 
-#if defined(__SANITIZE_THREAD__)
-#define GO__TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define GO__TSAN 1
-#endif
-#endif
-#ifndef GO__TSAN
-#define GO__TSAN 0
+#ifdef GO__TSAN   /* gosched/frame.h: built with ThreadSanitizer */
+static const bool under_tsan = true;
+#else
+static const bool under_tsan = false;
 #endif
 
 /* Does thread `tid` block every standard signal (1-31 but KILL and STOP)? */
@@ -763,10 +758,10 @@ static bool plain_threads_alive(void)
         bool is_m = false;
         for (go_m *m = go__sched.allm; m && !is_m; m = m->alllink)
             is_m = m->tid == tid;
-        others += !is_m && !(GO__TSAN && blocks_every_signal(tid));
+        others += !is_m && !(under_tsan && blocks_every_signal(tid));
     }
     closedir(dir);
-    if (!GO__TSAN)
+    if (!under_tsan)
         others -= atomic_load(&go__helper_threads);
     return others > 0;
 }

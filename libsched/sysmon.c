@@ -77,12 +77,17 @@ void go_preempt__begin(void)
 
 /* Under sched.lock: an M that exits clears m->preempt under it first, so
  * the flag written is never in the thread-local storage of a thread gone. */
-void go__preemptone(go_p *p)
+void go__preemptone_locked(go_p *p)
 {
-    go__lock_acquire(&go__sched.lock);
     go_m *m = __atomic_load_n(&p->m, __ATOMIC_ACQUIRE);
     if (m && m->preempt)
         __atomic_store_n(m->preempt, 1, __ATOMIC_RELAXED);
+}
+
+void go__preemptone(go_p *p)
+{
+    go__lock_acquire(&go__sched.lock);
+    go__preemptone_locked(p);
     go__lock_release(&go__sched.lock);
 }
 

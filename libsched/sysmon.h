@@ -14,7 +14,9 @@ extern bool go__sysmon_waiting;
 /* A P left the idle list while sysmon waits: wake it (sched.lock held). */
 void go__sysmon_wake_locked(void);
 
-/* Ask the goroutine running on p to yield at its next preemption check. */
+/* Ask the goroutine running on p to yield at its next preemption check
+ * (_locked: with sched.lock held). */
 void go__preemptone(go_p *p);
+void go__preemptone_locked(go_p *p);
 
 #endif
