@@ -1,7 +1,8 @@
 cmake_minimum_required(VERSION 3.20)
 # bad.cmake — SRC must be rejected: non-zero exit, no OUT written, and each
 # `// expect-error: LINE:COL: text` line of SRC reported as
-# "<file>:LINE:COL: error: ...text..." followed by the source line and a caret.
+# "<file>:LINE:COL: error: ...text..." followed by the source line and a caret;
+# each `// expect-note: text` as a "note: text" line (clang's notes).
 file(REMOVE ${OUT})
 get_filename_component(dir ${OUT} DIRECTORY)
 file(MAKE_DIRECTORY ${dir})
@@ -33,6 +34,14 @@ foreach(e IN LISTS expects)
   string(FIND "${msg}" "${text}" found)
   if(found LESS 0)
     message(FATAL_ERROR "error at ${line}:${col} does not say '${text}': ${msg}")
+  endif()
+endforeach()
+file(STRINGS ${SRC} notes REGEX "// expect-note: ")
+foreach(n IN LISTS notes)
+  string(REGEX REPLACE ".*// expect-note: (.*)$" "\\1" text "${n}")
+  string(FIND "${err}" ": note: ${text}" found)
+  if(found LESS 0)
+    message(FATAL_ERROR "no note '${text}' in:\n${err}")
   endif()
 endforeach()
 string(FIND "${err}" "^" caret)
